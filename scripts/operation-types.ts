@@ -13,12 +13,34 @@ export interface OperationRoute {
   path: string;
   statuses: number[];
   planned: boolean;
+  /** The `x-starship-error-codes` its error responses document: the codes a client may branch on. */
+  errorCodes: string[];
 }
 
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Follows a local `#/components/...` ref (bundled documents have no others). */
+function resolveLocal(doc: OpenApiDocument, value: unknown): unknown {
+  if (!isObject(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#/')) return value;
+  const target = value.$ref
+    .slice(2)
+    .split('/')
+    .reduce<unknown>((node, key) => (isObject(node) ? node[key.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), doc);
+  return resolveLocal(doc, target);
+}
+
+function errorCodesOf(doc: OpenApiDocument, responses: Json): string[] {
+  const codes = new Set<string>();
+  for (const response of Object.values(responses)) {
+    const resolved = resolveLocal(doc, response);
+    const documented = isObject(resolved) ? resolved['x-starship-error-codes'] : undefined;
+    if (Array.isArray(documented)) for (const code of documented) if (typeof code === 'string') codes.add(code);
+  }
+  return [...codes].sort();
 }
 
 export function collectOperations(doc: OpenApiDocument): OperationRoute[] {
@@ -32,7 +54,8 @@ export function collectOperations(doc: OpenApiDocument): OperationRoute[] {
       if (typeof operation.operationId !== 'string') {
         throw new Error(`${method.toUpperCase()} ${path} has no operationId: handler types are keyed by it`);
       }
-      const statuses = Object.keys(isObject(operation.responses) ? operation.responses : {})
+      const responses = isObject(operation.responses) ? operation.responses : {};
+      const statuses = Object.keys(responses)
         .filter((code) => /^\d{3}$/.test(code))
         .map(Number)
         .sort((a, b) => a - b);
@@ -42,6 +65,7 @@ export function collectOperations(doc: OpenApiDocument): OperationRoute[] {
         path,
         statuses,
         planned: operation['x-starship-planned'] === true,
+        errorCodes: errorCodesOf(doc, responses),
       });
     }
   }
@@ -88,6 +112,8 @@ export interface OperationTypes<Op, S extends number> {
 }
 `;
 
+const quoted = (values: string[]) => values.map((v) => `'${v}'`).join(', ');
+
 export function operationTypesSource(
   doc: OpenApiDocument,
   options: { name: string; typePrefix: string; source: string },
@@ -106,10 +132,18 @@ export function operationTypesSource(
   for (const r of routes) {
     lines.push(
       `  ${r.operationId}: { method: '${r.method}', path: '${r.path}', expressPath: '${expressPath(r.path)}', ` +
-        `statuses: [${r.statuses.join(', ')}], planned: ${r.planned} },`,
+        `statuses: [${r.statuses.join(', ')}], planned: ${r.planned}, errorCodes: [${quoted(r.errorCodes)}] },`,
     );
   }
+  const allCodes = [...new Set(routes.flatMap((r) => r.errorCodes))].sort();
   lines.push('} as const;', '', `export type ${P}OperationId = keyof typeof ${name}Operations;`, '');
+  lines.push(
+    `/** Every error code the document names; the set is open (new codes are additive), so match unknown ones by status class. */`,
+    `export const ${name}ErrorCodes = [${quoted(allCodes)}] as const;`,
+    `export type ${P}ErrorCode = (typeof ${name}ErrorCodes)[number];`,
+    `export type ${P}OperationErrorCode<Id extends ${P}OperationId> = (typeof ${name}Operations)[Id]['errorCodes'][number];`,
+    '',
+  );
   lines.push(`export interface ${P}OperationTypes {`);
   for (const r of routes) {
     const statuses = r.statuses.length ? r.statuses.join(' | ') : 'never';
@@ -128,7 +162,7 @@ export function operationTypesSource(
     lines.push('', `/** Webhook payloads keyed by event type (the 3.1 \`webhooks:\` section). */`, `export interface ${P}WebhookEvents {`);
     for (const event of events) lines.push(`  '${event}': JsonRequestBody<webhooks['${event}']['post']>;`);
     lines.push('}', `export type ${P}WebhookEventType = keyof ${P}WebhookEvents;`);
-    lines.push(`export const ${name}WebhookEventTypes = [${events.map((e) => `'${e}'`).join(', ')}] as const;`);
+    lines.push(`export const ${name}WebhookEventTypes = [${quoted(events)}] as const;`);
   }
   return lines.join('\n') + '\n';
 }
