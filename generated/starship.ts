@@ -1879,7 +1879,7 @@ export interface operations {
                  * @description Sort order as a URL-encoded JSON object `{"field": ..., "direction": "ASC"|"DESC"}`.
                  *     Default `{"field":"id","direction":"DESC"}`.
                  */
-                sort?: string;
+                sort?: components["schemas"]["ProductSort"];
             };
             header?: never;
             path?: never;

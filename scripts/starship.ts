@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { generateCommand } from './commands/generate.ts';
+import { lintCommand } from './commands/lint.ts';
 
 process.env.REDOCLY_SUPPRESS_UPDATE_NOTICE ??= 'true';
 process.env.REDOCLY_TELEMETRY ??= 'off';
@@ -23,5 +24,11 @@ program
   .description('write generated/ (bundled specs, TypeScript types, handler types) from openapi/')
   .option('--check', 'fail when generated/ is not what the specs produce')
   .action(run(generateCommand));
+
+program
+  .command('lint')
+  .description("lint both specs: Redocly's recommended rules plus the v1 stability-contract rules")
+  .option('--config <file>', 'Redocly config', 'redocly.yaml')
+  .action(run(lintCommand));
 
 await program.parseAsync();
