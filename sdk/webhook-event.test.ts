@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toWebhookEvent } from './webhook-event.ts';
+import { isRecognizedWebhookEvent, isWebhookEventType, toWebhookEvent } from './webhook-event.ts';
 
 const envelope = { event_id: 'evt_1', event_type: 'order.delivered', created_at: '2026-04-14T08:42:15Z', data: { order_id: 'ord_1' } };
 
@@ -26,3 +26,15 @@ for (const [name, value, expected] of [
 ] as const) {
   test(`toWebhookEvent: ${name}`, () => assert.deepEqual(toWebhookEvent(value), expected));
 }
+
+test('isWebhookEventType narrows to the generated payload; unknown event types are tolerated, not recognized', () => {
+  const delivered = toWebhookEvent(envelope)!;
+  assert.equal(isRecognizedWebhookEvent(delivered), true);
+  if (!isWebhookEventType(delivered, 'order.delivered')) assert.fail('order.delivered expected');
+  const orderId: string = delivered.data.order_id;
+  assert.equal(orderId, 'ord_1');
+
+  const refunded = toWebhookEvent({ ...envelope, event_type: 'order.refunded' })!;
+  assert.equal(isRecognizedWebhookEvent(refunded), false);
+  assert.equal(isWebhookEventType(refunded, 'order.delivered'), false);
+});

@@ -1,13 +1,34 @@
 /**
- * The webhook envelope `{ event_id, event_type, created_at, data }` (DESIGN "Webhooks"). This structural
- * type and its check are the only place the SDK describes an event, so that the type generated from
- * `openapi/webhooks/` can replace both here without touching the verifier.
+ * The webhook envelope `{ event_id, event_type, created_at, data }` (DESIGN "Webhooks"), typed from the
+ * spec's `webhooks:` section. Events of a type newer than this SDK still verify and arrive untyped, so a
+ * receiver can acknowledge and ignore them (new webhook events are additive).
  */
-export interface WebhookEvent {
+import type { StarshipWebhookEvents, StarshipWebhookEventType } from '../generated/starship-operations.ts';
+import { starshipWebhookEventTypes } from '../generated/starship-operations.ts';
+
+export type StarshipWebhookEvent = StarshipWebhookEvents[StarshipWebhookEventType];
+
+export interface UnrecognizedWebhookEvent {
   event_id: string;
   event_type: string;
   created_at: string;
-  data: unknown;
+  data: Record<string, unknown>;
+}
+
+export type WebhookEvent = StarshipWebhookEvent | UnrecognizedWebhookEvent;
+
+const known = new Set<string>(starshipWebhookEventTypes);
+
+/** Narrows a verified event to one type, e.g. `if (isWebhookEventType(event, 'order.delivered')) event.data.order_id`. */
+export function isWebhookEventType<T extends StarshipWebhookEventType>(
+  event: WebhookEvent,
+  type: T,
+): event is StarshipWebhookEvents[T] {
+  return event.event_type === type;
+}
+
+export function isRecognizedWebhookEvent(event: WebhookEvent): event is StarshipWebhookEvent {
+  return known.has(event.event_type);
 }
 
 /**
@@ -21,5 +42,5 @@ export function toWebhookEvent(value: unknown): WebhookEvent | undefined {
   const { event_id, created_at, data } = record;
   if (typeof event_id !== 'string' || typeof eventType !== 'string' || typeof created_at !== 'string') return undefined;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
-  return { ...record, event_id, event_type: eventType, created_at, data };
+  return { ...record, event_id, event_type: eventType, created_at, data } as WebhookEvent;
 }

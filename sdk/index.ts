@@ -1,0 +1,16 @@
+/** The Starship TypeScript SDK: typed client, request signing, webhook verification. */
+export { createStarshipClient, type StarshipClient, type StarshipClientOptions, type OperationError, type WriteOptions } from './client.ts';
+export { StarshipApiError, isStarshipApiError, parseErrorEnvelope } from './errors.ts';
+export { type Page, type Pagination } from './pagination.ts';
+export { createStarshipTransport, type RetryEvent, type RetryOptions, type TransportOptions } from './transport.ts';
+export { canonicalRequestString, signRequest, verifyRequestSignature, WRITE_METHODS } from './signing.ts';
+export { signWebhookPayload, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from './webhooks.ts';
+export {
+  isRecognizedWebhookEvent,
+  isWebhookEventType,
+  type StarshipWebhookEvent,
+  type UnrecognizedWebhookEvent,
+  type WebhookEvent,
+} from './webhook-event.ts';
+export { newIdempotencyKey } from './idempotency.ts';
+export type { StarshipErrorCode, StarshipOperationErrorCode, StarshipOperationId } from '../generated/starship-operations.ts';
