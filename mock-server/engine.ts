@@ -1,0 +1,121 @@
+/**
+ * The boundary between the sandbox's HTTP layer and its engine (domain rules + storage). The HTTP layer
+ * (mock-server/http/) only talks to this interface; the engine (mock-server/engine/) implements it over Kysely.
+ * Bodies are the spec's own generated types, so a route handler returns what the engine gives it.
+ * Failures are thrown as ApiError with DESIGN's stable codes.
+ */
+import type { components as PartnerApi, operations as PartnerOps } from '../generated/starship.ts';
+import type { components as ControlApi, operations as ControlOps } from '../generated/sandbox.ts';
+
+export type S = PartnerApi['schemas'];
+export type C = ControlApi['schemas'];
+type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+/** The virtual clock everything time-based reads (signature window, idempotency retention, rate windows, …). */
+export interface Clock {
+  now(): Date;
+  nowSeconds(): number;
+}
+
+export interface PartnerCredentials {
+  partnerId: string;
+  apiKey: string;
+  /** Needed in clear to verify HMAC signatures; encrypted at rest, never logged. */
+  apiSecret: string;
+  ipAllowlist: string[];
+  rateLimitOverrides?: C['RateLimitOverrides'];
+}
+
+/** What identifies "the same request" for Idempotency-Key purposes (DESIGN "Idempotency"). */
+export interface IdempotencyScope {
+  partnerId: string;
+  key: string;
+  /** sha256 of method + path + canonical JSON of the body (key order and whitespace do not matter). */
+  fingerprint: string;
+}
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export type IdempotencyClaim =
+  | { outcome: 'NEW' }
+  | { outcome: 'REPLAYED'; response: StoredResponse }
+  | { outcome: 'MISMATCH' }
+  | { outcome: 'IN_USE' };
+
+export interface ListResult<T> {
+  items: T[];
+  total: number;
+}
+
+export type ProductQuery = Query<PartnerOps['listProducts']>;
+export type OrderQuery = Query<PartnerOps['listOrders']>;
+export type TransactionQuery = Query<PartnerOps['listTransactions']>;
+export type PageQuery = { page?: number; limit?: number };
+export type RequestLogQuery = Query<ControlOps['listRequests']>;
+
+export interface Engine {
+  readonly clock: Clock;
+
+  // Authentication
+  findPartnerByApiKey(apiKey: string): Promise<PartnerCredentials | undefined>;
+
+  // Idempotency: claim() inserts an IN_PROGRESS record for a NEW key (24 h retention on the virtual clock);
+  // a successful write completes it inside its own transaction (placeOrder's `idempotency` argument);
+  // release() drops an IN_PROGRESS record when the request fails, so nothing is stored for a rejection.
+  claimIdempotencyKey(scope: IdempotencyScope): Promise<IdempotencyClaim>;
+  releaseIdempotencyKey(scope: IdempotencyScope): Promise<void>;
+  /** For writes that do not complete the record in their own transaction (webhook upsert, secret rotation). */
+  completeIdempotencyKey(scope: IdempotencyScope, response: StoredResponse): Promise<void>;
+
+  // Catalog (delivery_time is computed live from inventory)
+  listCategories(query: PageQuery): Promise<ListResult<S['Category']>>;
+  listProducts(query: ProductQuery): Promise<ListResult<S['Product']>>;
+  getProduct(productId: number): Promise<S['Product']>;
+  checkAvailability(productId: number, body: S['AvailabilityRequest']): Promise<S['Availability']>;
+  calculateCharges(partnerId: string, body: S['ChargesRequest']): Promise<S['Charges']>;
+
+  // Orders: placeOrder is one transaction (debit, order, voucher allocation, idempotency completion).
+  placeOrder(partnerId: string, body: S['CreateOrderRequest'], idempotency?: IdempotencyScope): Promise<S['Order']>;
+  listOrders(partnerId: string, query: OrderQuery): Promise<ListResult<S['Order']>>;
+  getOrder(partnerId: string, orderId: string): Promise<S['Order']>;
+  simulateOrder(partnerId: string, body: S['CreateOrderRequest']): Promise<S['OrderSimulation']>;
+
+  // Money
+  listWallets(partnerId: string, query: PageQuery): Promise<ListResult<S['Wallet']>>;
+  listTransactions(partnerId: string, query: TransactionQuery): Promise<ListResult<S['Transaction']>>;
+
+  // Webhook endpoints (delivery itself arrives with the webhooks issue)
+  upsertWebhook(partnerId: string, body: S['UpsertWebhookRequest']): Promise<{ created: boolean; endpoint: S['WebhookEndpointWithSecret'] }>;
+  listWebhooks(partnerId: string, query: PageQuery): Promise<ListResult<S['WebhookEndpoint']>>;
+  updateWebhook(partnerId: string, webhookId: string, body: S['UpdateWebhookRequest']): Promise<S['WebhookEndpoint']>;
+  deleteWebhook(partnerId: string, webhookId: string): Promise<void>;
+  rotateWebhookSecret(partnerId: string, webhookId: string): Promise<S['WebhookSecretRotation']>;
+  getReconciliation(partnerId: string, date: string): Promise<S['Reconciliation']>;
+
+  // Sandbox control API
+  createPartner(body: C['CreatePartnerRequest']): Promise<C['Partner']>;
+  fundWallet(partnerId: string, body: C['FundWalletRequest']): Promise<C['FundWalletResult']>;
+  pumpInventory(body: C['PumpInventoryRequest']): Promise<C['PumpInventoryResult']>;
+  retryOrder(orderId: string): Promise<C['Order']>;
+  fulfillOrderFromVendor(orderId: string, body: C['VendorFulfillRequest']): Promise<C['Order']>;
+  cancelOrder(orderId: string, body: C['OrderActionReason']): Promise<C['Order']>;
+  failOrder(orderId: string, body: C['OrderActionReason']): Promise<C['Order']>;
+  getClock(): Promise<C['Clock']>;
+  advanceClock(seconds: number): Promise<C['Clock']>;
+  getSettings(): Promise<C['Settings']>;
+  updateSettings(patch: C['SettingsPatch']): Promise<C['Settings']>;
+  resetSandbox(): Promise<void>;
+
+  // Faults and diagnostics
+  injectFault(body: C['InjectFaultRequest']): Promise<C['Fault']>;
+  /** Consumes one use of a matching armed fault, if any. */
+  takeFault(operationId: string | undefined, path: string): Promise<C['Fault'] | undefined>;
+  logRequest(entry: C['RequestLogEntry']): Promise<void>;
+  listRequests(query: RequestLogQuery): Promise<ListResult<C['RequestLogEntry']>>;
+
+  close(): Promise<void>;
+}
