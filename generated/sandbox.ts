@@ -359,13 +359,7 @@ export interface components {
             /** @description Networks the partner may call from. Omitted → every address (`0.0.0.0/0`, `::/0`). */
             ip_allowlist?: components["schemas"]["Cidr"][];
             name: string;
-            rate_limit_overrides?: {
-                burst?: number;
-                default?: number;
-                orders?: number;
-                product_details?: number;
-                product_list?: number;
-            };
+            rate_limit_overrides?: components["schemas"]["RateLimitOverrides"];
             /** @description Opening balances, one per settlement currency. */
             wallets?: {
                 balance: components["schemas"]["DecimalAmount"];

@@ -1,0 +1,179 @@
+/**
+ * `npm run bench`: the sandbox side by side with `prism mock` of the same bundled spec and a bare node:http
+ * hello world, in one run, with autocannon at 32 connections. Ratios (not absolute numbers, which depend on
+ * the machine) are what the targets are stated in. Writes bench/results.json.
+ */
+import autocannon from 'autocannon';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { signRequest } from '../sdk/signing.ts';
+import { bundledSpecPath, repoRoot } from '../scripts/spec-documents.ts';
+import { freePort, startPrism } from '../scripts/prism.ts';
+import { residentMemoryBytes, startProcess, tsxNode, type Target } from './processes.ts';
+
+const CONNECTIONS = 32;
+const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
+const MEMORY_ORDERS = Number(process.env.BENCH_MEMORY_ORDERS ?? 100_000);
+const ADMIN_TOKEN = 'bench-admin-token';
+const ORDER_BODY = JSON.stringify({ product_id: 1001, amount: '25.00', quantity: 1, currency: 'USD' });
+
+interface Measured {
+  requests_per_second: number;
+  latency_p50_ms: number;
+  latency_p99_ms: number;
+  non_2xx: number;
+  errors: number;
+  total: number;
+}
+
+interface Credentials {
+  apiKey: string;
+  apiSecret: string;
+}
+
+async function control<T>(origin: string, method: string, route: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${origin}/sandbox/v1${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** A partner whose limits do not throttle the benchmark, a deep wallet and vouchers for every order. */
+async function prepareSandbox(origin: string, vouchers: number): Promise<Credentials> {
+  const partner = await control<{ api_key: string; api_secret: string }>(origin, 'POST', '/partners', {
+    name: 'Benchmark partner',
+    wallets: [{ currency: 'USD', balance: '100000000.00' }],
+    ip_allowlist: ['127.0.0.1/32', '::1/128'],
+    rate_limit_overrides: { product_list: 1e9, product_details: 1e9, orders: 1e9, default: 1e9, burst: 1e9 },
+  });
+  for (let left = vouchers; left > 0; left -= 10_000) {
+    await control(origin, 'POST', '/inventory/pump', { product_id: 1001, amount: '25.00', currency: 'USD', count: Math.min(10_000, left) });
+  }
+  return { apiKey: partner.api_key, apiSecret: partner.api_secret };
+}
+
+function authHeaders(credentials: Credentials): Record<string, string> {
+  return { 'X-API-Key': credentials.apiKey, 'X-API-Secret': credentials.apiSecret };
+}
+
+let orderCounter = 0;
+/** Each request gets a unique Idempotency-Key and a fresh signature over the path it is sent to. */
+function signedOrderRequest(prefix: string, credentials: Credentials): autocannon.Request {
+  const orderPath = `${prefix}/orders`;
+  return {
+    method: 'POST',
+    path: orderPath,
+    setupRequest: (request) => {
+      const signed = signRequest({ secret: credentials.apiSecret, method: 'POST', path: orderPath, body: ORDER_BODY });
+      return {
+        ...request,
+        body: ORDER_BODY,
+        headers: {
+          ...authHeaders(credentials),
+          'Content-Type': 'application/json',
+          'Idempotency-Key': `bench-${process.pid}-${++orderCounter}`,
+          ...signed.headers,
+        },
+      };
+    },
+  };
+}
+
+async function load(url: string, requests: autocannon.Request[], extra: Partial<autocannon.Options> = {}): Promise<Measured> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS, requests, ...extra });
+  return {
+    requests_per_second: Math.round(result.requests.average),
+    latency_p50_ms: result.latency.p50,
+    latency_p99_ms: result.latency.p99,
+    non_2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  };
+}
+
+async function main() {
+  const started = new Date().toISOString();
+  const dbDir = mkdtempSync(path.join(tmpdir(), 'starship-bench-'));
+  const sandboxPort = await freePort();
+  const helloPort = await freePort();
+  const targets: Target[] = [];
+  try {
+    const sandbox = await startProcess(
+      'sandbox',
+      ...tsxNode('bin/starship.js', 'mock', '--port', String(sandboxPort), '--db', path.join(dbDir, 'bench.db'), '--admin-token', ADMIN_TOKEN),
+      /listening|http:\/\/127\.0\.0\.1/i,
+      `http://127.0.0.1:${sandboxPort}`,
+    );
+    targets.push(sandbox);
+    const prism = await startPrism(bundledSpecPath('starship'));
+    targets.push({ name: 'prism', origin: prism.origin, pid: 0, stop: prism.stop });
+    const hello = await startProcess('hello-world', ...tsxNode('bench/hello-world.ts', String(helloPort)), /listening/, `http://127.0.0.1:${helloPort}`);
+    targets.push(hello);
+
+    const orderLoadEstimate = MEMORY_ORDERS + 50_000;
+    const credentials = await prepareSandbox(sandbox.origin, orderLoadEstimate);
+    const prismCredentials = { apiKey: 'pk_test_bench', apiSecret: 'sk_test_bench' };
+    const scenarios: Record<string, Record<string, Measured>> = {};
+
+    console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run`);
+    scenarios['GET /products/{id}'] = {
+      sandbox: await load(sandbox.origin, [{ method: 'GET', path: '/api/v1/products/1001', headers: authHeaders(credentials) }]),
+      prism: await load(prism.origin, [{ method: 'GET', path: '/products/1001', headers: authHeaders(prismCredentials) }]),
+      'hello-world': await load(hello.origin, [{ method: 'GET', path: '/' }]),
+    };
+    scenarios['GET /products?limit=50'] = {
+      sandbox: await load(sandbox.origin, [{ method: 'GET', path: '/api/v1/products?limit=50', headers: authHeaders(credentials) }]),
+      prism: await load(prism.origin, [{ method: 'GET', path: '/products?limit=50', headers: authHeaders(prismCredentials) }]),
+    };
+    scenarios['POST /orders (signed, unique keys, cache hits)'] = {
+      sandbox: await load(sandbox.origin, [signedOrderRequest('/api/v1', credentials)]),
+      prism: await load(prism.origin, [signedOrderRequest('', prismCredentials)]),
+    };
+
+    const placedSoFar = scenarios['POST /orders (signed, unique keys, cache hits)']!.sandbox!.total;
+    const remaining = Math.max(0, MEMORY_ORDERS - placedSoFar);
+    if (remaining > 0) await autocannon({ url: sandbox.origin, connections: CONNECTIONS, amount: remaining, requests: [signedOrderRequest('/api/v1', credentials)] });
+    const rssMiB = residentMemoryBytes(sandbox.pid) / 2 ** 20;
+
+    const ratio = (scenario: string, of: string, to: string) =>
+      Number((scenarios[scenario]![of]!.requests_per_second / scenarios[scenario]![to]!.requests_per_second).toFixed(2));
+    const getRatio = ratio('GET /products/{id}', 'sandbox', 'prism');
+    const postRatio = ratio('POST /orders (signed, unique keys, cache hits)', 'sandbox', 'prism');
+    const sandboxP99 = Math.max(...Object.values(scenarios).map((s) => s.sandbox?.latency_p99_ms ?? 0));
+    const results = {
+      started,
+      machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings: { connections: CONNECTIONS, duration_seconds: DURATION_SECONDS, memory_orders: MEMORY_ORDERS },
+      scenarios,
+      ratios: {
+        get_product_sandbox_vs_prism: getRatio,
+        post_orders_sandbox_vs_prism: postRatio,
+        get_product_sandbox_vs_hello_world: ratio('GET /products/{id}', 'sandbox', 'hello-world'),
+      },
+      memory: { orders_placed: placedSoFar + remaining, sandbox_rss_mib: Math.round(rssMiB) },
+      targets: {
+        get_product_at_least_4x_prism: getRatio >= 4,
+        post_orders_at_least_2x_prism: postRatio >= 2,
+        sandbox_p99_under_25ms: sandboxP99 < 25,
+        rss_after_100k_orders_under_300mib: rssMiB < 300,
+      },
+    };
+    writeFileSync(path.join(repoRoot, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+    console.table(
+      Object.fromEntries(
+        Object.entries(scenarios).flatMap(([scenario, byTarget]) =>
+          Object.entries(byTarget).map(([target, m]) => [`${scenario} · ${target}`, { 'req/s': m.requests_per_second, 'p50 ms': m.latency_p50_ms, 'p99 ms': m.latency_p99_ms, non2xx: m.non_2xx }]),
+        ),
+      ),
+    );
+    console.log(JSON.stringify({ ratios: results.ratios, memory: results.memory, targets: results.targets }, null, 2));
+  } finally {
+    for (const target of targets.reverse()) await target.stop().catch(() => {});
+  }
+}
+
+await main();
