@@ -12,7 +12,7 @@ export interface Target {
 }
 
 /** Starts `command` and resolves once its output matches `ready`. */
-export async function startProcess(name: string, command: string, args: string[], ready: RegExp, origin: string): Promise<Target> {
+export async function startProcess(name: string, command: string, args: readonly string[], ready: RegExp, origin: string): Promise<Target> {
   const child: ChildProcess = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let output = '';
   await new Promise<void>((resolve, reject) => {
