@@ -1,3 +1,5 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import {
   BaseResolver,
@@ -65,4 +67,27 @@ export function describeProblems(problems: NormalizedProblem[]): string[] {
 /** A minimal OpenAPI 3.1 root around the given members. */
 export function openapi(members: Record<string, unknown>): Record<string, unknown> {
   return { openapi: '3.1.0', info: { title: 'fixture', version: '1.0.0' }, ...members };
+}
+
+export interface RuleCase {
+  name: string;
+  files: Files;
+  /** The rule's config for this case; the table's default otherwise. */
+  config?: RuleConfig;
+  /** `describeProblems` of what the rule must report: [] for a fixture it must accept. */
+  expected: string[];
+  /** Patterns the problem messages must contain. */
+  mentions?: string[];
+}
+
+/** One test per table row, each linting its fixture through the real engine with only `rule` on. */
+export function testRuleCases(rule: string, cases: RuleCase[], defaultConfig: RuleConfig = 'error'): void {
+  for (const { name, files, config = defaultConfig, expected, mentions = [] } of cases) {
+    test(`${rule}: ${name}`, async () => {
+      const problems = await lintFixture(files, { [rule]: config });
+      assert.deepEqual(describeProblems(problems), expected);
+      const messages = problems.map((p) => p.message).join('\n');
+      for (const text of mentions) assert.match(messages, new RegExp(text));
+    });
+  }
 }

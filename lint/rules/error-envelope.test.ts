@@ -1,6 +1,4 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { describeProblems, lintFixture, openapi, type Files } from '../lint-fixture.ts';
+import { openapi, testRuleCases, type Files, type RuleCase } from '../lint-fixture.ts';
 
 const RULE = 'starship/error-envelope';
 
@@ -20,7 +18,7 @@ const withResponses = (responses: Record<string, unknown>, components: Record<st
   }),
 });
 
-const cases: Array<{ name: string; files: Files; expected: string[] }> = [
+const cases: RuleCase[] = [
   {
     name: 'direct $ref, allOf, a components/responses $ref and a 5XX range pass',
     files: withResponses(
@@ -108,8 +106,4 @@ const cases: Array<{ name: string; files: Files; expected: string[] }> = [
   },
 ];
 
-for (const { name, files, expected } of cases) {
-  test(`${RULE}: ${name}`, async () => {
-    assert.deepEqual(describeProblems(await lintFixture(files, { [RULE]: 'error' })), expected);
-  });
-}
+testRuleCases(RULE, cases);

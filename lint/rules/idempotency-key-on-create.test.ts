@@ -1,6 +1,4 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { describeProblems, lintFixture, openapi, type Files } from '../lint-fixture.ts';
+import { openapi, testRuleCases, type Files, type RuleCase } from '../lint-fixture.ts';
 
 const RULE = 'starship/idempotency-key-on-create';
 
@@ -11,7 +9,7 @@ const withPaths = (paths: Record<string, unknown>, extra: Files = {}): Files => 
   ...extra,
 });
 
-const cases: Array<{ name: string; files: Files; expected: string[] }> = [
+const cases: RuleCase[] = [
   {
     name: 'creating POSTs with the header (inline, $ref, split file, path level, any case); safe POSTs and GETs without',
     files: withPaths(
@@ -61,9 +59,4 @@ const cases: Array<{ name: string; files: Files; expected: string[] }> = [
   },
 ];
 
-for (const { name, files, expected } of cases) {
-  test(`${RULE}: ${name}`, async () => {
-    const problems = await lintFixture(files, { [RULE]: { severity: 'error', requiredOn: ['createOrder'] } });
-    assert.deepEqual(describeProblems(problems), expected);
-  });
-}
+testRuleCases(RULE, cases, { severity: 'error', requiredOn: ['createOrder'] });

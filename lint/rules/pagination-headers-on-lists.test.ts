@@ -1,6 +1,4 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { describeProblems, lintFixture, openapi, type Files } from '../lint-fixture.ts';
+import { openapi, testRuleCases, type Files, type RuleCase } from '../lint-fixture.ts';
 
 const RULE = 'starship/pagination-headers-on-lists';
 
@@ -14,7 +12,7 @@ const list = (responseHeaders: string[], parameters: unknown[] = pageParams) => 
 });
 const withPaths = (paths: Record<string, unknown>, extra: Files = {}): Files => ({ 'openapi.yaml': openapi({ paths }), ...extra });
 
-const cases: Array<{ name: string; files: Files; expected: string[]; mentions?: string[] }> = [
+const cases: RuleCase[] = [
   {
     name: 'paged lists (inline, shared response, 3.1 type list, any header case) and non-lists pass',
     files: withPaths(
@@ -80,11 +78,4 @@ const cases: Array<{ name: string; files: Files; expected: string[]; mentions?: 
   },
 ];
 
-for (const { name, files, expected, mentions = [] } of cases) {
-  test(`${RULE}: ${name}`, async () => {
-    const problems = await lintFixture(files, { [RULE]: 'error' });
-    assert.deepEqual(describeProblems(problems), expected);
-    const messages = problems.map((p) => p.message).join('\n');
-    for (const text of mentions) assert.match(messages, new RegExp(text));
-  });
-}
+testRuleCases(RULE, cases);

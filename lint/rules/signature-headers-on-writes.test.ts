@@ -1,6 +1,4 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { describeProblems, lintFixture, openapi, type Files } from '../lint-fixture.ts';
+import { openapi, testRuleCases, type Files, type RuleCase } from '../lint-fixture.ts';
 
 const RULE = 'starship/signature-headers-on-writes';
 
@@ -15,7 +13,7 @@ const withPaths = (paths: Record<string, unknown>, extra: Files = {}): Files => 
   ...extra,
 });
 
-const cases: Array<{ name: string; files: Files; expected: string[]; mentions?: string[] }> = [
+const cases: RuleCase[] = [
   {
     name: 'every write signed (component refs, split file, path level, any case); reads need nothing',
     files: withPaths(
@@ -63,11 +61,4 @@ const cases: Array<{ name: string; files: Files; expected: string[]; mentions?: 
   },
 ];
 
-for (const { name, files, expected, mentions = [] } of cases) {
-  test(`${RULE}: ${name}`, async () => {
-    const problems = await lintFixture(files, { [RULE]: 'error' });
-    assert.deepEqual(describeProblems(problems), expected);
-    const messages = problems.map((p) => p.message).join('\n');
-    for (const text of mentions) assert.match(messages, new RegExp(text));
-  });
-}
+testRuleCases(RULE, cases);

@@ -1,6 +1,4 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { describeProblems, lintFixture, openapi, type Files } from '../lint-fixture.ts';
+import { openapi, testRuleCases, type Files, type RuleCase } from '../lint-fixture.ts';
 
 const RULE = 'starship/signing-extension';
 
@@ -30,7 +28,7 @@ const WEBHOOK_SIGNING = {
 const root = (extensions: Record<string, unknown>): Files => ({ 'openapi.yaml': openapi({ paths: {}, ...extensions }) });
 const { timestamp_header: _dropped, ...signingWithoutTimestampHeader } = SIGNING;
 
-const cases: Array<{ name: string; files: Files; expected: string[]; mentions?: string[] }> = [
+const cases: RuleCase[] = [
   {
     name: 'both schemes declared in full',
     files: root({ 'x-starship-signing': SIGNING, 'x-starship-webhook-signing': WEBHOOK_SIGNING }),
@@ -77,11 +75,4 @@ const cases: Array<{ name: string; files: Files; expected: string[]; mentions?: 
   },
 ];
 
-for (const { name, files, expected, mentions = [] } of cases) {
-  test(`${RULE}: ${name}`, async () => {
-    const problems = await lintFixture(files, { [RULE]: 'error' });
-    assert.deepEqual(describeProblems(problems), expected);
-    const messages = problems.map((p) => p.message).join('\n');
-    for (const text of mentions) assert.match(messages, new RegExp(text));
-  });
-}
+testRuleCases(RULE, cases);

@@ -1,7 +1,5 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import type { RuleConfig } from '@redocly/openapi-core';
-import { describeProblems, lintFixture, openapi, type Files } from '../lint-fixture.ts';
+import { openapi, testRuleCases, type Files, type RuleCase } from '../lint-fixture.ts';
 
 const RULE = 'starship/trace-and-rate-limit-headers';
 
@@ -14,7 +12,7 @@ const withResponses = (responses: Record<string, unknown>, extra: Files = {}): F
 });
 const SANDBOX: RuleConfig = { severity: 'error', headers: ['X-Trace-ID'], rateLimitedHeaders: [] };
 
-const cases: Array<{ name: string; files: Files; config?: RuleConfig; expected: string[]; mentions?: string[] }> = [
+const cases: RuleCase[] = [
   {
     name: 'all responses declare the headers (inline, header $refs, shared response, any case); 429 adds Retry-After',
     files: withResponses(
@@ -71,11 +69,4 @@ const cases: Array<{ name: string; files: Files; config?: RuleConfig; expected: 
   },
 ];
 
-for (const { name, files, config = 'error', expected, mentions = [] } of cases) {
-  test(`${RULE}: ${name}`, async () => {
-    const problems = await lintFixture(files, { [RULE]: config });
-    assert.deepEqual(describeProblems(problems), expected);
-    const messages = problems.map((p) => p.message).join('\n');
-    for (const text of mentions) assert.match(messages, new RegExp(text));
-  });
-}
+testRuleCases(RULE, cases);

@@ -1,6 +1,5 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { describeProblems, lintFixture, openapi, type Files } from '../lint-fixture.ts';
+import type { RuleConfig } from '@redocly/openapi-core';
+import { openapi, testRuleCases, type Files, type RuleCase } from '../lint-fixture.ts';
 
 const RULE = 'starship/uppercase-enum-values';
 const EVENT_NAMES = '^[a-z]+(\\.[a-z_]+)+$';
@@ -10,7 +9,9 @@ const withSchemas = (schemas: Record<string, unknown>, extra: Files = {}): Files
   ...extra,
 });
 
-const cases: Array<{ name: string; files: Files; allowPattern?: string; expected: string[] }> = [
+const WITH_EVENT_NAMES: RuleConfig = { severity: 'error', allowPattern: EVENT_NAMES };
+
+const cases: RuleCase[] = [
   {
     name: 'UPPERCASE enums, consts, non-string values and allowed event names pass',
     files: withSchemas({
@@ -20,19 +21,19 @@ const cases: Array<{ name: string; files: Files; allowPattern?: string; expected
       Nullable: { enum: ['CODE', null] },
       EventType: { type: 'string', enum: ['order.delivered', 'wallet.low_balance'] },
     }),
-    allowPattern: EVENT_NAMES,
+    config: WITH_EVENT_NAMES,
     expected: [],
   },
   {
     name: 'lower-case enum value',
     files: withSchemas({ Status: { type: 'string', enum: ['PENDING', 'delivered'] } }),
-    allowPattern: EVENT_NAMES,
+    config: WITH_EVENT_NAMES,
     expected: [`${RULE} @ openapi.yaml#/components/schemas/Status/enum/1`],
   },
   {
     name: 'mixed-case const',
     files: withSchemas({ Kind: { const: 'Order' } }),
-    allowPattern: EVENT_NAMES,
+    config: WITH_EVENT_NAMES,
     expected: [`${RULE} @ openapi.yaml#/components/schemas/Kind/const`],
   },
   {
@@ -43,7 +44,7 @@ const cases: Array<{ name: string; files: Files; allowPattern?: string; expected
   {
     name: 'the exception pattern does not excuse other shapes',
     files: withSchemas({ EventType: { enum: ['Order.Delivered', 'order'] } }),
-    allowPattern: EVENT_NAMES,
+    config: WITH_EVENT_NAMES,
     expected: [`${RULE} @ openapi.yaml#/components/schemas/EventType/enum/0`, `${RULE} @ openapi.yaml#/components/schemas/EventType/enum/1`],
   },
   {
@@ -61,14 +62,9 @@ const cases: Array<{ name: string; files: Files; allowPattern?: string; expected
       }),
       'components/parameters.yaml': { Status: { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending'] } } },
     },
-    allowPattern: EVENT_NAMES,
+    config: WITH_EVENT_NAMES,
     expected: [`${RULE} @ components/parameters.yaml#/Status/schema/enum/0`],
   },
 ];
 
-for (const { name, files, allowPattern, expected } of cases) {
-  test(`${RULE}: ${name}`, async () => {
-    const problems = await lintFixture(files, { [RULE]: { severity: 'error', ...(allowPattern ? { allowPattern } : {}) } });
-    assert.deepEqual(describeProblems(problems), expected);
-  });
-}
+testRuleCases(RULE, cases);
