@@ -105,8 +105,11 @@ export interface paths {
         /**
          * Cancel an order and refund it
          * @description Cancels the order's undelivered units, refunds their share of the total to the wallet (a REFUND
-         *     transaction) and emits `order.cancelled`. 409 `E_INVALID_ORDER_STATE` unless the order is PLACED,
-         *     PENDING or PARTIALLY_DELIVERED.
+         *     transaction: `total_amount × undelivered / quantity`, rounded half-up; all of it when nothing was
+         *     delivered) and emits `order.cancelled`. The order becomes CANCELLED / REFUNDED; delivered units keep
+         *     their vouchers. On a FAILED / NOT_REFUNDED order it makes the refund and the order becomes
+         *     FAILED / REFUNDED. 409 `E_INVALID_ORDER_STATE` unless the order is PLACED, PENDING,
+         *     PARTIALLY_DELIVERED or FAILED / NOT_REFUNDED.
          */
         post: operations["cancelOrder"];
         delete?: never;
@@ -126,9 +129,11 @@ export interface paths {
         put?: never;
         /**
          * Mark an order FAILED
-         * @description Marks the order FAILED / VENDOR_ORDER_FAILED (as a vendor rejection would) and emits
-         *     `order.failed`. No refund is made (sub_status stays informational); use `cancelOrder` to refund.
-         *     409 `E_INVALID_ORDER_STATE` unless the order is PLACED, PENDING or PARTIALLY_DELIVERED.
+         * @description Marks the order FAILED / NOT_REFUNDED (as a vendor rejection would: its PENDING units become FAILED,
+         *     delivered units keep their vouchers) and emits `order.failed`. No money moves: the wallet stays
+         *     debited, as in production until finance refunds a failed order; `cancelOrder` on the failed order
+         *     makes that refund (FAILED / REFUNDED). 409 `E_INVALID_ORDER_STATE` unless the order is PLACED,
+         *     PENDING or PARTIALLY_DELIVERED.
          */
         post: operations["failOrder"];
         delete?: never;
@@ -171,7 +176,8 @@ export interface paths {
         /**
          * Retry an order from the inventory cache
          * @description The operator "retry": allocates cached vouchers to the order's PENDING units (creating a bulk
-         *     order's items first). Units still missing stay PENDING; no vendor is called. Emits
+         *     order's items first). Units still missing stay PENDING; no vendor is called, unless the product is
+         *     listed in `allow_auto_vendor_fulfill` (then the missing units are fetched from its vendor). Emits
          *     `order.delivered` or `order.partially_delivered` when something was delivered. 409
          *     `E_INVALID_ORDER_STATE` unless the order is PENDING or PARTIALLY_DELIVERED.
          */
@@ -259,8 +265,9 @@ export interface paths {
         /**
          * Reset the sandbox
          * @description Deletes every partner, order, transaction, voucher, webhook endpoint and delivery, idempotency
-         *     record, fault and request-log entry, restores the default settings and resets the clock to real
-         *     time. The admin token is unchanged.
+         *     record, fault and request-log entry, restocks the inventory cache with the initial stock of a fresh
+         *     sandbox (the same pools, new codes), restores the default settings and resets the clock to real
+         *     time. The catalog, the encryption key and the admin token are unchanged.
          */
         post: operations["resetSandbox"];
         delete?: never;

@@ -85,6 +85,31 @@ export interface paths {
          *     **Insufficient funds** → 422 `E_INSUFFICIENT_FUNDS` (chosen over 402: the request is valid but cannot
          *     be carried out in the wallet's current state).
          *
+         *     **Settlement** — `currency` names the wallet to debit and defaults to the product's currency;
+         *     `total_amount` is the `POST /charges` total for the same body. An `amount` outside every denomination
+         *     of the product is 400 `E_VALIDATION_FAILURE` (one entry per problem in `messages`); an unknown
+         *     `product_id` is 404 `E_NOT_FOUND`; no wallet in `currency`, or too little in it, is 422
+         *     `E_INSUFFICIENT_FUNDS`. The sandbox uses a fixed FX table (USD, EUR, GBP, INR, AED, SGD, AUD, CAD) and
+         *     adds an `FX_FEE` of 1.00 % when the settlement currency differs from the product's.
+         *
+         *     **Sandbox magic values** — in the sandbox, a `reference` that starts with one of these tokens forces a
+         *     path whatever the inventory holds, so an integration can exercise each one from the partner API alone.
+         *     The token may be followed by any character other than `A`–`Z`, `0`–`9` and `_`, then free text
+         *     (`SANDBOX_FORCE_PENDING:inv-42`), so references can stay unique. Production ignores them.
+         *
+         *     | `reference` starts with | Outcome |
+         *     |---|---|
+         *     | `SANDBOX_FORCE_DELIVERED` | every unit delivered as from the cache → `DELIVERED` / `INVENTORY_FULFILLED` (the real cache is untouched) |
+         *     | `SANDBOX_FORCE_PARTIAL` | the first unit delivered, the rest `PENDING` → `PARTIALLY_DELIVERED` / `PARTIAL`; needs `quantity` ≥ 2 (400 otherwise) |
+         *     | `SANDBOX_FORCE_PENDING` | nothing allocated even when the cache is warm → `PENDING` / `VENDOR_ORDER_PENDING` |
+         *     | `SANDBOX_FORCE_VENDOR` | every unit fetched from a vendor at once → `DELIVERED` / `VENDOR_VOUCHER_FETCHED` |
+         *     | `SANDBOX_FORCE_FAIL` | debited, then `FAILED` / `NOT_REFUNDED` (items `FAILED`, no refund) |
+         *     | `SANDBOX_FORCE_CANCEL` | debited, then `CANCELLED` / `REFUNDED` with a `REFUND` transaction |
+         *     | `SANDBOX_FORCE_INSUFFICIENT_FUNDS` | 422 `E_INSUFFICIENT_FUNDS` whatever the balance; nothing is stored |
+         *
+         *     A bulk order (quantity > 50) always starts `PENDING` / `INITIAL`: the first four tokens do not apply to
+         *     it, the last three do. `POST /orders/simulate` honours the same tokens.
+         *
          *     Rate-limit class `ORDERS` (60 requests/min).
          */
         post: operations["createOrder"];

@@ -112,8 +112,11 @@ export interface Engine {
 
   // Faults and diagnostics
   injectFault(body: C['InjectFaultRequest']): Promise<C['Fault']>;
-  /** Consumes one use of a matching armed fault, if any. */
-  takeFault(operationId: string | undefined, path: string): Promise<C['Fault'] | undefined>;
+  /**
+   * Consumes one use of a matching armed fault, if any. `partnerId` (the authenticated partner, when known)
+   * lets faults armed for one partner match; without it only faults for every partner do.
+   */
+  takeFault(operationId: string | undefined, path: string, partnerId?: string | null): Promise<C['Fault'] | undefined>;
   logRequest(entry: C['RequestLogEntry']): Promise<void>;
   listRequests(query: RequestLogQuery): Promise<ListResult<C['RequestLogEntry']>>;
 

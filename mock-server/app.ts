@@ -1,0 +1,111 @@
+/**
+ * The sandbox's Express app: the partner API under its spec's base path (/api/v1) and the control API under
+ * /sandbox/v1, both validated against their bundled specs, errors always in the envelope.
+ *
+ * Partner pipeline, in order: trace id → (request log hook, operation lookup, provisional rate-limit
+ * headers) → raw body → API key + secret → IP allowlist → rate limit → signature on writes → operation gate
+ * (404/405/feature flag) → Idempotency-Key presence → enum normalisation → OpenAPI validation → idempotency
+ * claim → faults → handler → (claim released on error) → error envelope. Control pipeline: trace id → raw
+ * body → admin bearer token → operation gate → enum normalisation → OpenAPI validation → handler → envelope.
+ * Each pipeline is one composed Express layer (compose.ts).
+ */
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Engine } from './engine.ts';
+import { adminAuth } from './http/admin-auth.ts';
+import { apiKeyAuth } from './http/api-key-auth.ts';
+import { compose } from './http/compose.ts';
+import { controlRoutes } from './http/control-routes.ts';
+import { enumNormalisation } from './http/enum-normalisation.ts';
+import { errorEnvelope } from './http/error-envelope.ts';
+import { faults } from './http/faults.ts';
+import { idempotency, releaseIdempotencyOnError, requireIdempotencyKey } from './http/idempotency.ts';
+import { ipAllowlist } from './http/ip-allowlist.ts';
+import { createLogger } from './http/logger.ts';
+import { notFoundFallback } from './http/not-found.ts';
+import { openApiValidation } from './http/openapi-validation.ts';
+import { operationGate } from './http/operation-gate.ts';
+import { buildOperationTable } from './http/operations.ts';
+import { clearOnControlWrites, PartnerCache } from './http/partner-cache.ts';
+import { partnerRoutes } from './http/partner-routes.ts';
+import { rateLimit, rateLimitPreview } from './http/rate-limit.ts';
+import { RateLimiter, rateLimitsFromSpec } from './http/rate-limiter.ts';
+import { rawBody } from './http/raw-body.ts';
+import { requestLog } from './http/request-log.ts';
+import { resolveOperation } from './http/resolve-operation.ts';
+import { requestSignature, signingToleranceFromSpec } from './http/signature.ts';
+import { loadSpec } from './http/spec.ts';
+import { traceId } from './http/trace-id.ts';
+
+export interface AppOptions {
+  engine: Engine;
+  adminToken: string;
+  /** Express's `trust proxy`: X-Forwarded-For decides the client IP only when this is set. */
+  trustProxy?: boolean | number | string;
+  /** Validate every response against the spec (a mismatch is logged and answered 500). */
+  validateResponses?: boolean;
+  bodyLimitBytes?: number;
+  logger?: Logger;
+  /** A built docs site (`starship docs`) to serve at /docs, outside the API's auth. */
+  docsDir?: string;
+}
+
+export function createApp({
+  engine,
+  adminToken,
+  trustProxy = false,
+  validateResponses = true,
+  bodyLimitBytes,
+  logger = createLogger(),
+  docsDir,
+}: AppOptions): Express {
+  const partnerSpec = loadSpec('starship');
+  const sandboxSpec = loadSpec('sandbox');
+  const partnerTable = buildOperationTable(partnerSpec);
+  const sandboxTable = buildOperationTable(sandboxSpec);
+  const limiter = new RateLimiter(rateLimitsFromSpec(partnerSpec));
+  const body = rawBody(bodyLimitBytes === undefined ? {} : { limitBytes: bodyLimitBytes });
+  const partners = new PartnerCache(engine);
+
+  const partner = compose([
+    requestLog(engine, logger),
+    resolveOperation(partnerTable),
+    rateLimitPreview(limiter, engine.clock),
+    body,
+    apiKeyAuth(partners),
+    ipAllowlist(),
+    rateLimit(limiter, engine.clock),
+    requestSignature(engine.clock, signingToleranceFromSpec(partnerSpec)),
+    operationGate(partnerTable, engine),
+    requireIdempotencyKey(),
+    enumNormalisation(partnerSpec, partnerTable),
+    openApiValidation({ doc: partnerSpec, validateResponses, logger }),
+    idempotency(engine),
+    faults(engine, partnerSpec),
+    partnerRoutes(engine),
+  ]);
+
+  const control = compose([
+    resolveOperation(sandboxTable),
+    body,
+    adminAuth(adminToken),
+    clearOnControlWrites(partners),
+    operationGate(sandboxTable, engine),
+    enumNormalisation(sandboxSpec, sandboxTable),
+    openApiValidation({ doc: sandboxSpec, validateResponses, logger }),
+    controlRoutes(engine),
+  ]);
+
+  const app = express();
+  app.disable('x-powered-by');
+  // Bodies are small and uncached; an ETag would cost a hash per response for nothing.
+  app.set('etag', false);
+  app.set('trust proxy', trustProxy);
+  app.use(traceId());
+  if (docsDir) app.use('/docs', express.static(docsDir));
+  app.use(partnerTable.basePath, partner, releaseIdempotencyOnError(engine, logger));
+  app.use(sandboxTable.basePath, control);
+  app.use(notFoundFallback());
+  app.use(errorEnvelope(logger));
+  return app;
+}

@@ -1,0 +1,59 @@
+/**
+ * Opens the sandbox database: Kysely over better-sqlite3. A file by default (`.sandbox/starship.db`, its
+ * directory created), `:memory:` for tests. WAL (readers never block the writer), a busy timeout,
+ * foreign keys on, synchronous=NORMAL (safe with WAL; a crash can lose the last commits but never corrupts).
+ *
+ * Two adjustments between Kysely and better-sqlite3:
+ * - prepared statements are cached (bounded LRU): Kysely prepares every query afresh, and most of a
+ *   placeOrder's cost would otherwise be SQLite re-parsing the same dozen statements;
+ * - transactions start with BEGIN IMMEDIATE, so a second process sharing the file queues on the busy
+ *   timeout instead of failing a deferred read→write upgrade with SQLITE_BUSY.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Database } from './schema.ts';
+
+export const DEFAULT_DB_FILE = '.sandbox/starship.db';
+export const MEMORY = ':memory:';
+
+export interface OpenDatabaseOptions {
+  /** Path of the SQLite file, or `:memory:`. */
+  file?: string;
+  /** Prepared statements kept per connection (least recently used evicted). */
+  statementCacheSize?: number;
+}
+
+export function openDatabase(options: OpenDatabaseOptions = {}): Kysely<Database> {
+  const file = options.file ?? DEFAULT_DB_FILE;
+  if (file !== MEMORY) mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  if (file !== MEMORY) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite, options.statementCacheSize ?? 256) }) });
+}
+
+function cachingDatabase(sqlite: BetterSqlite3.Database, capacity: number): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare: (text: string) => {
+      const sqlText = text === 'begin' ? 'begin immediate' : text;
+      let statement = cache.get(sqlText);
+      if (statement) {
+        cache.delete(sqlText);
+      } else {
+        statement = sqlite.prepare(sqlText) as unknown as SqliteStatement;
+        if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, statement);
+      return statement;
+    },
+  };
+}

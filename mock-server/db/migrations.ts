@@ -1,0 +1,217 @@
+/**
+ * Schema migrations, provided in code (no migration folder to ship) and run by Kysely's Migrator at
+ * startup. Only the schema builder is used, so the same migrations run on PostgreSQL. Money columns are
+ * BIGINT; add a migration for every change, never edit one that has shipped.
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const initial: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('partners')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('api_key', 'text', (c) => c.notNull().unique())
+      .addColumn('api_secret_enc', 'text', (c) => c.notNull())
+      .addColumn('ip_allowlist_json', 'text', (c) => c.notNull())
+      .addColumn('rate_limit_overrides_json', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('wallets')
+      .addColumn('partner_id', 'text', (c) => c.notNull().references('partners.id'))
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('balance_minor', 'bigint', (c) => c.notNull().check(sql`balance_minor >= 0`))
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('wallets_pk', ['partner_id', 'currency'])
+      .execute();
+
+    await db.schema
+      .createTable('categories')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('sub_categories_json', 'text', (c) => c.notNull())
+      .addColumn('product_count', 'integer', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('products')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('category', 'text', (c) => c.notNull())
+      .addColumn('sub_category', 'text', (c) => c.notNull())
+      .addColumn('country', 'text', (c) => c.notNull())
+      .addColumn('country_id', 'integer', (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('currency_id', 'integer', (c) => c.notNull())
+      .addColumn('image_url', 'text', (c) => c.notNull())
+      .addColumn('delivery_type', 'text', (c) => c.notNull())
+      .addColumn('validity', 'text', (c) => c.notNull())
+      .addColumn('validity_months', 'integer')
+      .addColumn('terms', 'text', (c) => c.notNull())
+      .addColumn('details', 'text', (c) => c.notNull())
+      .addColumn('how_to_use', 'text', (c) => c.notNull())
+      .addColumn('denominations_json', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('products_category_idx').on('products').columns(['category', 'id']).execute();
+
+    await db.schema
+      .createTable('inventory_vouchers')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('product_id', 'integer', (c) => c.notNull().references('products.id'))
+      .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('secret_enc', 'text', (c) => c.notNull())
+      .addColumn('expiry', 'text')
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('delivered_at', 'text')
+      .execute();
+    // The cache: a partial index over AVAILABLE units only, so it stays as small as the cache however many
+    // vouchers have been delivered, and answers both "any unit of product P?" and "the next N units of
+    // (P, amount, currency) in id order" as range scans. Queries name the status as a literal to match it.
+    await db.schema
+      .createIndex('inventory_vouchers_available_idx')
+      .on('inventory_vouchers')
+      .columns(['product_id', 'amount_minor', 'currency', 'id'])
+      .where(sql.ref('status'), '=', sql.lit('AVAILABLE'))
+      .execute();
+
+    await db.schema
+      .createTable('orders')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('partner_id', 'text', (c) => c.notNull().references('partners.id'))
+      .addColumn('product_id', 'integer', (c) => c.notNull().references('products.id'))
+      .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+      .addColumn('quantity', 'integer', (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('total_minor', 'bigint', (c) => c.notNull())
+      .addColumn('refunded_minor', 'bigint', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('sub_status', 'text', (c) => c.notNull())
+      .addColumn('delivery_time', 'text', (c) => c.notNull())
+      .addColumn('reference', 'text')
+      .addColumn('customer_info_json', 'text')
+      .addColumn('timeline_json', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('orders_partner_created_idx').on('orders').columns(['partner_id', 'created_at', 'id']).execute();
+    await db.schema.createIndex('orders_open_pool_idx').on('orders').columns(['status', 'product_id', 'amount_minor', 'created_at']).execute();
+
+    await db.schema
+      .createTable('order_items')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+      .addColumn('position', 'integer', (c) => c.notNull())
+      .addColumn('product_id', 'integer', (c) => c.notNull())
+      .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('voucher_id', 'text', (c) => c.references('inventory_vouchers.id'))
+      .addColumn('source', 'text')
+      .addColumn('delivered_at', 'text')
+      .execute();
+    await db.schema.createIndex('order_items_order_idx').on('order_items').columns(['order_id', 'position']).unique().execute();
+    await db.schema.createIndex('order_items_voucher_idx').on('order_items').column('voucher_id').unique().execute();
+
+    await db.schema
+      .createTable('ledger_transactions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('partner_id', 'text', (c) => c.notNull().references('partners.id'))
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('delta_minor', 'bigint', (c) => c.notNull())
+      .addColumn('balance_after_minor', 'bigint', (c) => c.notNull())
+      .addColumn('order_id', 'text', (c) => c.references('orders.id'))
+      .addColumn('description', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('ledger_partner_created_idx').on('ledger_transactions').columns(['partner_id', 'created_at', 'id']).execute();
+    await db.schema.createIndex('ledger_order_idx').on('ledger_transactions').column('order_id').execute();
+
+    await db.schema
+      .createTable('idempotency_keys')
+      .addColumn('partner_id', 'text', (c) => c.notNull().references('partners.id'))
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('fingerprint', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('response_enc', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('idempotency_keys_pk', ['partner_id', 'key'])
+      .execute();
+    await db.schema.createIndex('idempotency_keys_expiry_idx').on('idempotency_keys').column('expires_at').execute();
+
+    await db.schema
+      .createTable('webhook_endpoints')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('partner_id', 'text', (c) => c.notNull().references('partners.id'))
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('description', 'text')
+      .addColumn('events_json', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('secret_enc', 'text', (c) => c.notNull())
+      .addColumn('previous_secret_enc', 'text')
+      .addColumn('previous_secret_expires_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('webhook_endpoints_partner_url_uq', ['partner_id', 'url'])
+      .execute();
+    await db.schema.createIndex('webhook_endpoints_partner_idx').on('webhook_endpoints').columns(['partner_id', 'created_at', 'id']).execute();
+
+    await db.schema
+      .createTable('request_log')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('partner_id', 'text')
+      .addColumn('operation_id', 'text')
+      .addColumn('trace_id', 'text', (c) => c.notNull())
+      .addColumn('entry_json', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('request_log_at_idx').on('request_log').columns(['at', 'id']).execute();
+    await db.schema.createIndex('request_log_partner_idx').on('request_log').columns(['partner_id', 'at', 'id']).execute();
+    await db.schema.createIndex('request_log_trace_idx').on('request_log').column('trace_id').execute();
+
+    await db.schema
+      .createTable('faults')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('operation_id', 'text')
+      .addColumn('path', 'text')
+      .addColumn('partner_id', 'text')
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('status', 'integer')
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('remaining', 'integer', (c) => c.notNull())
+      .addColumn('retry_after', 'integer')
+      .addColumn('delay_ms', 'integer')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('faults_armed_idx').on('faults').columns(['remaining', 'id']).execute();
+
+    await db.schema
+      .createTable('settings')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value_json', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('clock')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('offset_seconds', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+};
+
+export const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial };
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

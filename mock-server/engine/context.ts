@@ -1,0 +1,33 @@
+/** What every engine module works with: the database, the key for secrets at rest, the clock and ids. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { createIdFactory, type IdKind } from '../domain/ids.ts';
+import { decryptText, encryptText } from '../domain/voucher-crypto.ts';
+import type { Catalog } from './catalog.ts';
+import type { VirtualClock } from './clock.ts';
+
+/** A Kysely instance or a transaction: modules take either, and must use the one they are given. */
+export type Executor = Kysely<Database>;
+
+export class EngineContext {
+  readonly #newId = createIdFactory();
+
+  constructor(
+    readonly db: Kysely<Database>,
+    private readonly key: Buffer,
+    readonly clock: VirtualClock,
+    readonly catalog: Catalog,
+  ) {}
+
+  newId(kind: IdKind): string {
+    return this.#newId(kind, this.clock.nowMs());
+  }
+
+  encrypt(plaintext: string, context: string): string {
+    return encryptText(this.key, plaintext, context);
+  }
+
+  decrypt(token: string, context: string): string {
+    return decryptText(this.key, token, context);
+  }
+}

@@ -1,0 +1,22 @@
+/** The engine's ApiErrors, with DESIGN's stable codes. */
+import { ApiError } from '../api-error.ts';
+
+export function notFound(message: string): ApiError {
+  return new ApiError(404, 'E_NOT_FOUND', message);
+}
+
+export function invalid(...messages: string[]): ApiError {
+  return new ApiError(400, 'E_VALIDATION_FAILURE', messages.length === 1 ? messages[0]! : 'The request is invalid.', { messages });
+}
+
+export function invalidOrderState(message: string): ApiError {
+  return new ApiError(409, 'E_INVALID_ORDER_STATE', message);
+}
+
+export function insufficientFunds(message: string): ApiError {
+  return new ApiError(422, 'E_INSUFFICIENT_FUNDS', message);
+}
+
+export function featureDisabled(flag: string): ApiError {
+  return new ApiError(404, 'E_FEATURE_DISABLED', `This planned operation is not enabled (feature flag ${flag} is off).`);
+}

@@ -1,0 +1,86 @@
+/**
+ * Injected faults: armed with a count, consumed one matching request at a time in creation order.
+ * A fault matches when each target it names (operation_id, path, partner_id) equals the request's.
+ */
+import type { C } from '../engine.ts';
+import type { Database } from '../db/schema.ts';
+import type { EngineContext } from './context.ts';
+import { invalid } from './errors.ts';
+
+/** The request's shape (the generated type is `unknown` because of the schema's anyOf). */
+type Body = {
+  operation_id?: string;
+  path?: string;
+  partner_id?: string;
+  kind?: C['FaultKind'];
+  status?: number;
+  count?: number;
+  retry_after?: number;
+  delay_ms?: number;
+};
+
+export async function injectFault(ctx: EngineContext, request: C['InjectFaultRequest']): Promise<C['Fault']> {
+  const body = request as Body;
+  const kind = body.kind ?? 'HTTP_ERROR';
+  const count = body.count ?? 1;
+  const problems: string[] = [];
+  if (!body.operation_id && !body.path) problems.push('name the target with operation_id or path');
+  if (!Number.isInteger(count) || count < 1) problems.push('count must be a positive integer');
+  if (kind === 'DELAY' && body.delay_ms === undefined) problems.push('a DELAY fault needs delay_ms');
+  if (kind !== 'HTTP_ERROR' && body.status !== undefined) problems.push('status applies to HTTP_ERROR faults only');
+  if (problems.length) throw invalid(...problems);
+
+  const row: Database['faults'] = {
+    id: ctx.newId('fault'),
+    operation_id: body.operation_id ?? null,
+    path: body.path ?? null,
+    partner_id: body.partner_id ?? null,
+    kind,
+    status: kind === 'HTTP_ERROR' ? (body.status ?? 503) : null,
+    count,
+    remaining: count,
+    retry_after: body.retry_after ?? null,
+    delay_ms: body.delay_ms ?? null,
+    created_at: ctx.clock.nowIso(),
+  };
+  await ctx.db.insertInto('faults').values(row).execute();
+  return renderFault(row);
+}
+
+/** Consumes one use of the oldest matching armed fault. The decrement is guarded, so two requests never share the last use. */
+export async function takeFault(ctx: EngineContext, operationId: string | undefined, path: string, partnerId?: string | null): Promise<C['Fault'] | undefined> {
+  for (;;) {
+    const armed = await ctx.db.selectFrom('faults').selectAll().where('remaining', '>', 0).orderBy('id').execute();
+    const fault = armed.find(
+      (f) =>
+        (f.operation_id === null || f.operation_id === operationId) &&
+        (f.path === null || f.path === path) &&
+        (f.partner_id === null || f.partner_id === partnerId),
+    );
+    if (!fault) return undefined;
+    const taken = await ctx.db
+      .updateTable('faults')
+      .set((eb) => ({ remaining: eb('remaining', '-', 1) }))
+      .where('id', '=', fault.id)
+      .where('remaining', '>', 0)
+      .returning('remaining')
+      .executeTakeFirst();
+    if (taken) return renderFault({ ...fault, remaining: taken.remaining });
+  }
+}
+
+function renderFault(row: Database['faults']): C['Fault'] {
+  return {
+    fault_id: row.id,
+    operation_id: row.operation_id,
+    path: row.path,
+    partner_id: row.partner_id,
+    kind: row.kind as C['FaultKind'],
+    status: row.status,
+    count: row.count,
+    remaining: row.remaining,
+    retry_after: row.retry_after,
+    delay_ms: row.delay_ms,
+    created_at: row.created_at,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * createEngine: the Engine (mock-server/engine.ts) over a Kysely database. Startup migrates the schema,
+ * seeds the catalog and its initial stock on first start, checks the encryption key against the database
+ * and loads the clock offset. `openEngine` adds opening the database file and loading the key.
+ */
+import type { Kysely } from 'kysely';
+import { openDatabase, DEFAULT_DB_FILE } from '../db/connect.ts';
+import { loadEncryptionKey } from '../db/encryption-key.ts';
+import { migrateToLatest } from '../db/migrations.ts';
+import type { Database } from '../db/schema.ts';
+import type { Engine } from '../engine.ts';
+import { Catalog } from './catalog.ts';
+import { VirtualClock } from './clock.ts';
+import { EngineContext } from './context.ts';
+import { invalid } from './errors.ts';
+import { injectFault, takeFault } from './faults.ts';
+import { IdempotencyStore } from './idempotency.ts';
+import { cancelOrder, failOrder, fulfillOrderFromVendor, retryOrder } from './order-actions.ts';
+import { getOrder, listOrders, placeOrder, simulateOrder } from './orders.ts';
+import { createPartner, findPartnerByApiKey, fundWallet } from './partners.ts';
+import { calculateCharges, checkAvailability, getProduct, listCategories, listProducts } from './products.ts';
+import { pumpInventory } from './pump.ts';
+import { getReconciliation } from './reconciliation.ts';
+import { RequestLog } from './request-log.ts';
+import { resetSandbox } from './reset.ts';
+import { checkKey, ensureInitialStock, seedCatalog } from './seed.ts';
+import { readSettings, updateSettings } from './settings.ts';
+import { listTransactions, listWallets } from './wallets.ts';
+import { deleteWebhook, listWebhooks, rotateWebhookSecret, updateWebhook, upsertWebhook } from './webhooks.ts';
+
+export interface EngineOptions {
+  db: Kysely<Database>;
+  /** 32-byte AES-256-GCM key for secrets at rest (db/encryption-key.ts). */
+  encryptionKey: Buffer;
+  /** Real time in ms; the virtual clock adds its offset. For tests. */
+  realNow?: () => number;
+}
+
+/** Seconds advanceClock accepts in one call (one year, as the control API's schema). */
+export const MAX_ADVANCE_SECONDS = 31_536_000;
+
+export async function createEngine(options: EngineOptions): Promise<Engine & { readonly context: EngineContext }> {
+  const { db } = options;
+  await migrateToLatest(db);
+  await db.transaction().execute((trx) => seedCatalog(trx));
+  const clock = new VirtualClock(options.realNow);
+  await clock.load(db);
+  const ctx = new EngineContext(db, options.encryptionKey, clock, await Catalog.load(db));
+  await db.transaction().execute(async (trx) => {
+    await checkKey(ctx, trx);
+    await ensureInitialStock(ctx, trx);
+  });
+  const idempotency = new IdempotencyStore(ctx);
+  const requestLog = new RequestLog(ctx);
+
+  const clockView = () => ({ now: clock.nowIso(), offset_seconds: clock.offsetSeconds });
+
+  return {
+    context: ctx,
+    clock,
+
+    findPartnerByApiKey: (apiKey) => findPartnerByApiKey(ctx, apiKey),
+
+    claimIdempotencyKey: (scope) => idempotency.claim(scope),
+    releaseIdempotencyKey: (scope) => idempotency.release(scope),
+    completeIdempotencyKey: (scope, response) => idempotency.complete(db, scope, response),
+
+    listCategories: async (query) => listCategories(ctx, query),
+    listProducts: (query) => listProducts(ctx, query),
+    getProduct: (productId) => getProduct(ctx, productId),
+    checkAvailability: (productId, body) => checkAvailability(ctx, productId, body),
+    calculateCharges: (_partnerId, body) => calculateCharges(ctx, body),
+
+    placeOrder: (partnerId, body, scope) => placeOrder(ctx, idempotency, partnerId, body, scope),
+    listOrders: (partnerId, query) => listOrders(ctx, partnerId, query),
+    getOrder: (partnerId, orderId) => getOrder(ctx, partnerId, orderId),
+    simulateOrder: (partnerId, body) => simulateOrder(ctx, partnerId, body),
+
+    listWallets: (partnerId, query) => listWallets(db, partnerId, query),
+    listTransactions: (partnerId, query) => listTransactions(db, partnerId, query),
+
+    upsertWebhook: (partnerId, body) => upsertWebhook(ctx, partnerId, body),
+    listWebhooks: (partnerId, query) => listWebhooks(ctx, partnerId, query),
+    updateWebhook: (partnerId, webhookId, body) => updateWebhook(ctx, partnerId, webhookId, body),
+    deleteWebhook: (partnerId, webhookId) => deleteWebhook(ctx, partnerId, webhookId),
+    rotateWebhookSecret: (partnerId, webhookId) => rotateWebhookSecret(ctx, partnerId, webhookId),
+    getReconciliation: (partnerId, date) => getReconciliation(ctx, partnerId, date),
+
+    createPartner: (body) => createPartner(ctx, body),
+    fundWallet: (partnerId, body) => fundWallet(ctx, partnerId, body),
+    pumpInventory: (body) => pumpInventory(ctx, body),
+    retryOrder: (orderId) => retryOrder(ctx, orderId),
+    fulfillOrderFromVendor: (orderId, body) => fulfillOrderFromVendor(ctx, orderId, body),
+    cancelOrder: (orderId, body) => cancelOrder(ctx, orderId, body),
+    failOrder: (orderId, body) => failOrder(ctx, orderId, body),
+    getClock: async () => clockView(),
+    advanceClock: async (seconds) => {
+      if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_ADVANCE_SECONDS) {
+        throw invalid(`seconds must be an integer between 1 and ${MAX_ADVANCE_SECONDS}`);
+      }
+      await clock.setOffset(db, clock.offsetSeconds + seconds);
+      return clockView();
+    },
+    getSettings: () => readSettings(db),
+    updateSettings: (patch) => updateSettings(ctx, patch),
+    resetSandbox: () => resetSandbox(ctx),
+
+    injectFault: (body) => injectFault(ctx, body),
+    takeFault: (operationId, path, partnerId) => takeFault(ctx, operationId, path, partnerId),
+    logRequest: (entry) => requestLog.append(entry),
+    listRequests: (query) => requestLog.list(query),
+
+    close: () => db.destroy(),
+  };
+}
+
+/** Opens (or creates) the sandbox database file, or `:memory:`, with its key, and starts the engine on it. */
+export async function openEngine(options: { file?: string; env?: NodeJS.ProcessEnv; realNow?: () => number } = {}) {
+  const file = options.file ?? DEFAULT_DB_FILE;
+  const encryptionKey = loadEncryptionKey({ file, ...(options.env ? { env: options.env } : {}) });
+  const db = openDatabase({ file });
+  try {
+    return await createEngine({ db, encryptionKey, ...(options.realNow ? { realNow: options.realNow } : {}) });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The voucher cache: pools of pre-bought vouchers per (product, amount, currency), encrypted at rest.
+ * Allocation is a single guarded UPDATE … WHERE status = 'AVAILABLE' … RETURNING over the next N units of
+ * the pool, so a unit can only ever move AVAILABLE → DELIVERED once: SQLite serializes writers, and on
+ * PostgreSQL the same statement stays correct (add FOR UPDATE SKIP LOCKED to the inner select to avoid
+ * waiting on concurrent allocators). order_items.voucher_id is UNIQUE as a second guard.
+ * Expired units (expiry before today on the virtual clock) stay in the table but are never allocated.
+ */
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { CatalogProduct } from '../domain/catalog-seed.ts';
+import type { VoucherStatus } from '../domain/enums.ts';
+import type { UnitSource } from '../domain/order-rules.ts';
+import { generateVoucher, type VoucherSecret } from '../domain/voucher-codes.ts';
+import type { S } from '../engine.ts';
+import type { EngineContext, Executor } from './context.ts';
+
+export interface PoolKey {
+  productId: number;
+  amountMinor: number;
+  currency: string;
+}
+
+export interface StoredVoucher {
+  id: string;
+  secret_enc: string;
+  expiry: string | null;
+}
+
+export interface MintedVoucher {
+  row: Database['inventory_vouchers'];
+  voucher: S['Voucher'];
+}
+
+/** Rows per multi-row INSERT, well under SQLite's bound-parameter limit. */
+const INSERT_CHUNK = 500;
+
+/**
+ * Statuses and LIMIT are written as SQL literals in the pool queries: a bound parameter compared with the
+ * partial index's column makes SQLite re-prepare the statement on every execution (3× slower) and keeps
+ * PostgreSQL's generic plans off the partial index; a bound LIMIT defeats SQLite's ORDER BY … LIMIT shortcut.
+ */
+const AVAILABLE = sql.lit<VoucherStatus>('AVAILABLE');
+const DELIVERED = sql.lit<VoucherStatus>('DELIVERED');
+
+function unexpired(today: string) {
+  return (eb: ExpressionBuilder<Database, 'inventory_vouchers'>) =>
+    eb.or([eb('inventory_vouchers.expiry', 'is', null), eb('inventory_vouchers.expiry', '>=', today)]);
+}
+
+/** Which of these products have at least one allocatable unit (any denomination). */
+export async function productsInStock(exec: Executor, productIds: readonly number[], today: string): Promise<Set<number>> {
+  if (productIds.length === 0) return new Set();
+  const rows = await exec
+    .selectFrom('products')
+    .select('products.id')
+    .where('products.id', 'in', productIds)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('inventory_vouchers')
+          .select(sql<number>`1`.as('one'))
+          .where('inventory_vouchers.status', '=', AVAILABLE)
+          .whereRef('inventory_vouchers.product_id', '=', 'products.id')
+          .where(unexpired(today)),
+      ),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Allocatable units in a pool; with `cap`, counting stops there (enough to answer "at least cap?"). */
+export async function availableCount(exec: Executor, pool: PoolKey, today: string, cap?: number): Promise<number> {
+  let units = poolQuery(exec, pool, today).select(sql<number>`1`.as('one'));
+  if (cap !== undefined) units = units.limit(sql.lit(cap));
+  const row = await exec.selectFrom(units.as('units')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Takes up to `count` units out of the pool (oldest first) and marks them DELIVERED. */
+export async function allocate(exec: Executor, pool: PoolKey, count: number, today: string, nowIso: string): Promise<StoredVoucher[]> {
+  if (count <= 0) return [];
+  const rows = await exec
+    .updateTable('inventory_vouchers')
+    .set({ status: DELIVERED, delivered_at: nowIso })
+    .where('id', 'in', poolQuery(exec, pool, today).select('inventory_vouchers.id').orderBy('inventory_vouchers.id').limit(sql.lit(count)))
+    .where('status', '=', AVAILABLE)
+    .returning(['id', 'secret_enc', 'expiry'])
+    .execute();
+  return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+function poolQuery(exec: Executor, pool: PoolKey, today: string) {
+  return exec
+    .selectFrom('inventory_vouchers')
+    .where('inventory_vouchers.status', '=', AVAILABLE)
+    .where('inventory_vouchers.product_id', '=', pool.productId)
+    .where('inventory_vouchers.amount_minor', '=', pool.amountMinor)
+    .where('inventory_vouchers.currency', '=', pool.currency)
+    .where(unexpired(today));
+}
+
+/** Expiry of a voucher issued now: the product's validity in months, or none. */
+export function voucherExpiry(product: CatalogProduct, now: Date): string | null {
+  if (product.validityMonths === null) return null;
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + product.validityMonths, now.getUTCDate()));
+  return d.toISOString().slice(0, 10);
+}
+
+/** New vouchers for a product: AVAILABLE for the cache, or DELIVERED straight from a vendor. */
+export function mintVouchers(
+  ctx: EngineContext,
+  product: CatalogProduct,
+  amountMinor: number,
+  count: number,
+  options: { status: VoucherStatus; source: UnitSource; expiry: string | null },
+): MintedVoucher[] {
+  const nowIso = ctx.clock.nowIso();
+  const minted: MintedVoucher[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = ctx.newId('voucher');
+    const secret = generateVoucher(product.name, product.deliveryType);
+    minted.push({
+      row: {
+        id,
+        product_id: product.id,
+        amount_minor: amountMinor,
+        currency: product.currency,
+        status: options.status,
+        secret_enc: ctx.encrypt(JSON.stringify(secret), voucherContext(id)),
+        expiry: options.expiry,
+        source: options.source,
+        created_at: nowIso,
+        delivered_at: options.status === 'DELIVERED' ? nowIso : null,
+      },
+      voucher: { ...secret, expiry: options.expiry },
+    });
+  }
+  return minted;
+}
+
+export async function insertVouchers(exec: Executor, rows: readonly Database['inventory_vouchers'][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await exec.insertInto('inventory_vouchers').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  }
+}
+
+export function openVoucher(ctx: EngineContext, stored: StoredVoucher): S['Voucher'] {
+  const secret = JSON.parse(ctx.decrypt(stored.secret_enc, voucherContext(stored.id))) as VoucherSecret;
+  return { code: secret.code, pin: secret.pin, url: secret.url, expiry: stored.expiry };
+}
+
+function voucherContext(id: string): string {
+  return `voucher:${id}`;
+}

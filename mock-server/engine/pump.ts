@@ -1,0 +1,71 @@
+/**
+ * pumpInventory: loads generated vouchers into a (product, amount, currency) pool, like the 30-minute
+ * production pump. With DISABLE_AUTO_ORDER_RETRY off, the open orders of that product and denomination are
+ * then retried from the cache, oldest first, until the pool runs dry (for an ALLOW_AUTO_VENDOR_FULFILL
+ * product the misses go to its vendor, so every open order is served). One transaction.
+ */
+import { formatMinor, MoneyFormatError, toMinor } from '../domain/money.ts';
+import { findDenomination } from '../domain/pricing.ts';
+import type { C } from '../engine.ts';
+import type { EngineContext } from './context.ts';
+import { invalid } from './errors.ts';
+import { progressOrder } from './fulfillment.ts';
+import { availableCount, insertVouchers, mintVouchers, voucherExpiry, type PoolKey } from './inventory.ts';
+import { describeDenominations } from './order-line.ts';
+import { readSettings } from './settings.ts';
+
+export const MAX_PUMP = 10_000;
+
+export async function pumpInventory(ctx: EngineContext, body: C['PumpInventoryRequest']): Promise<C['PumpInventoryResult']> {
+  const product = ctx.catalog.get(body.product_id);
+  const problems: string[] = [];
+  let amountMinor = 0;
+  try {
+    amountMinor = toMinor(body.amount);
+    if (!findDenomination(product.denominations, amountMinor)) {
+      problems.push(`amount ${formatMinor(amountMinor)} is not a denomination of product ${product.id} (${describeDenominations(product)})`);
+    }
+  } catch (error) {
+    if (!(error instanceof MoneyFormatError)) throw error;
+    problems.push(`amount must be a decimal string with at most two fraction digits (got "${body.amount}")`);
+  }
+  const currency = body.currency.toUpperCase();
+  if (currency !== product.currency) problems.push(`currency must be the product's currency, ${product.currency}`);
+  if (!Number.isInteger(body.count) || body.count < 1 || body.count > MAX_PUMP) problems.push(`count must be an integer between 1 and ${MAX_PUMP}`);
+  if (body.expiry && !(/^\d{4}-\d{2}-\d{2}$/.test(body.expiry) && !Number.isNaN(Date.parse(body.expiry)))) problems.push('expiry must be a date (YYYY-MM-DD)');
+  if (problems.length) throw invalid(...problems);
+
+  const pool: PoolKey = { productId: product.id, amountMinor, currency };
+  return ctx.db.transaction().execute(async (trx) => {
+    const expiry = body.expiry === undefined ? voucherExpiry(product, ctx.clock.now()) : body.expiry;
+    const minted = mintVouchers(ctx, product, amountMinor, body.count, { status: 'AVAILABLE', source: 'CACHE', expiry });
+    await insertVouchers(trx, minted.map((m) => m.row));
+
+    const retried: string[] = [];
+    const settings = await readSettings(trx);
+    if (!settings.disable_auto_order_retry) {
+      const vendorFallback = settings.allow_auto_vendor_fulfill.includes(product.id);
+      const open = await trx
+        .selectFrom('orders')
+        .selectAll()
+        .where('status', 'in', ['PENDING', 'PARTIALLY_DELIVERED'])
+        .where('product_id', '=', product.id)
+        .where('amount_minor', '=', amountMinor)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      for (const order of open) {
+        if (!vendorFallback && (await availableCount(trx, pool, ctx.clock.today(), 1)) === 0) break;
+        if ((await progressOrder(ctx, trx, order)).delivered > 0) retried.push(order.id);
+      }
+    }
+    return {
+      product_id: product.id,
+      amount: formatMinor(amountMinor),
+      currency,
+      added: minted.length,
+      available: await availableCount(trx, pool, ctx.clock.today()),
+      retried_order_ids: retried,
+    };
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * resetSandbox: back to a freshly started sandbox in one transaction. Deleted: every partner (with its
+ * wallets, ledger, orders, webhook endpoints and idempotency records), every voucher, fault and request-log
+ * entry. Restored: the initial inventory (the same pools as on first start, new codes), the default
+ * settings and the clock (offset 0). Kept: the catalog and the encryption key. Partners, including any the
+ * server created at startup, must be created again.
+ */
+import type { EngineContext } from './context.ts';
+import { restockInitialInventory } from './seed.ts';
+import { SETTING_KEYS } from './settings.ts';
+
+const WIPED = [
+  'request_log',
+  'faults',
+  'idempotency_keys',
+  'webhook_endpoints',
+  'ledger_transactions',
+  'order_items',
+  'orders',
+  'wallets',
+  'partners',
+  'inventory_vouchers',
+] as const;
+
+export async function resetSandbox(ctx: EngineContext): Promise<void> {
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      for (const table of WIPED) await trx.deleteFrom(table).execute();
+      await trx.deleteFrom('settings').where('key', 'in', SETTING_KEYS).execute();
+      await ctx.clock.setOffset(trx, 0);
+      await restockInitialInventory(ctx, trx, ctx.catalog);
+    });
+  } catch (error) {
+    // The transaction rolled back, so the clock offset it set in memory must follow.
+    await ctx.clock.load(ctx.db);
+    throw error;
+  }
+}

@@ -1,0 +1,19 @@
+/** The control API's `Authorization: Bearer <admin token>`, compared in constant time; 401 in the envelope. */
+import type { RequestHandler } from 'express';
+import { ApiError } from '../api-error.ts';
+import { safeEqual } from './secrets.ts';
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+export function adminAuth(adminToken: string): RequestHandler {
+  if (adminToken === '') throw new Error('the admin token must not be empty');
+  return (req, res, next) => {
+    const token = BEARER.exec(req.get('authorization') ?? '')?.[1];
+    if (token === undefined || !safeEqual(token, adminToken)) {
+      throw new ApiError(401, 'E_UNAUTHORIZED', 'A valid `Authorization: Bearer <admin token>` header is required.', {
+        headers: { 'WWW-Authenticate': 'Bearer realm="starship-sandbox"' },
+      });
+    }
+    next();
+  };
+}

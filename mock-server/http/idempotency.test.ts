@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RequestHandler } from 'express';
+import { ApiError } from '../api-error.ts';
+import type { IdempotencyClaim, IdempotencyScope, StoredResponse } from '../engine.ts';
+import { contextOf, type RequestContext } from './context.ts';
+import { canonicalJson, idempotency, releaseIdempotencyOnError, requireIdempotencyKey } from './idempotency.ts';
+import { buildOperationTable } from './operations.ts';
+import { rawBody } from './raw-body.ts';
+import { resolveOperation } from './resolve-operation.ts';
+import { loadSpec } from './spec.ts';
+import { json, pipeline, serve, silentLogger } from './test-harness.ts';
+
+test('canonical JSON ignores key order and whitespace, not values or array order', () => {
+  assert.equal(canonicalJson({ b: 1, a: { d: [2, 1], c: null } }), '{"a":{"c":null,"d":[2,1]},"b":1}');
+  assert.equal(canonicalJson(JSON.parse('{ "a" : 1 }')), canonicalJson({ a: 1 }));
+  assert.notEqual(canonicalJson({ a: [1, 2] }), canonicalJson({ a: [2, 1] }));
+  assert.equal(canonicalJson(undefined), 'null');
+});
+
+/** The engine's side of the contract, in memory: one record per (partner, key). */
+function memoryStore() {
+  const records = new Map<string, { fingerprint: string; response?: StoredResponse }>();
+  const id = (scope: IdempotencyScope) => `${scope.partnerId} ${scope.key}`;
+  return {
+    records,
+    claimIdempotencyKey: async (scope: IdempotencyScope): Promise<IdempotencyClaim> => {
+      const record = records.get(id(scope));
+      if (!record) {
+        records.set(id(scope), { fingerprint: scope.fingerprint });
+        return { outcome: 'NEW' };
+      }
+      if (record.fingerprint !== scope.fingerprint) return { outcome: 'MISMATCH' };
+      return record.response ? { outcome: 'REPLAYED', response: record.response } : { outcome: 'IN_USE' };
+    },
+    releaseIdempotencyKey: async (scope: IdempotencyScope) => {
+      if (!records.get(id(scope))?.response) records.delete(id(scope));
+    },
+    complete: (scope: IdempotencyScope, response: StoredResponse) => {
+      records.set(id(scope), { fingerprint: scope.fingerprint, response });
+    },
+  };
+}
+
+test('claim outcomes: NEW runs once, REPLAYED answers the stored response, MISMATCH 422, IN_USE 409, failures release', async () => {
+  const store = memoryStore();
+  const table = buildOperationTable(loadSpec('starship'));
+  let executions = 0;
+  let hold: Promise<void> | undefined;
+  const asPartner: RequestHandler = (_req, res, next) => {
+    contextOf(res).partner = { partnerId: 'ptr_1', apiKey: 'pk', apiSecret: 'sk', ipAllowlist: [] };
+    next();
+  };
+  const placeOrder: RequestHandler = async (req, res) => {
+    executions++;
+    await hold;
+    if (req.body.quantity > 5) throw new ApiError(422, 'E_INSUFFICIENT_FUNDS', 'too poor');
+    const scope = res.locals.idempotency;
+    const body = { id: `ord_${executions}`, quantity: req.body.quantity };
+    if (scope) store.complete(scope, { status: 200, body, headers: { 'Content-Type': 'application/json', 'X-Trace-ID': 'stale' } });
+    res.json(body);
+  };
+  const contexts: RequestContext[] = [];
+  const served = await serve(
+    pipeline([rawBody(), resolveOperation(table), asPartner, requireIdempotencyKey(), idempotency(store)], {
+      mount: '/api/v1',
+      terminal: placeOrder,
+      after: [releaseIdempotencyOnError(store, silentLogger)],
+      contexts,
+    }),
+  );
+  const order = (key: string | undefined, body: string, path = '/api/v1/orders') =>
+    fetch(`${served.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}) },
+      body,
+    });
+  const lastVerdict = () => contexts.at(-1)?.verdicts.idempotency;
+  try {
+    const missing = await order(undefined, '{"quantity":1}');
+    assert.equal(missing.status, 400);
+    assert.equal((await json(missing)).error.code, 'E_IDEMPOTENCY_KEY_MISSING');
+    assert.deepEqual(lastVerdict(), { key: null, result: 'MISSING' });
+
+    const first = await order('k1', '{"quantity":1,"note":"a"}');
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('idempotent-replayed'), null);
+    assert.deepEqual(lastVerdict(), { key: 'k1', result: 'NEW' });
+
+    const replay = await order('k1', '{ "note": "a", "quantity": 1 }');
+    assert.equal(replay.status, 200);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.notEqual(replay.headers.get('x-trace-id'), 'stale', 'per-response headers are fresh');
+    assert.deepEqual(await json(replay), { id: 'ord_1', quantity: 1 });
+    assert.equal(executions, 1);
+    assert.deepEqual(lastVerdict(), { key: 'k1', result: 'REPLAYED' });
+
+    const reused = await order('k1', '{"quantity":2,"note":"a"}');
+    assert.equal(reused.status, 422);
+    assert.equal((await json(reused)).error.code, 'E_IDEMPOTENCY_KEY_REUSED');
+    assert.equal((await order('k1', '{"quantity":1,"note":"a"}', '/api/v1/orders?x=1')).status, 422, 'the path is part of the request');
+
+    const failed = await order('k2', '{"quantity":9}');
+    assert.equal(failed.status, 422);
+    assert.equal(store.records.has('ptr_1 k2'), false, 'a failure stores nothing');
+    assert.equal((await order('k2', '{"quantity":1}')).status, 200, 'so the key can be used for a corrected request');
+
+    let release = () => {};
+    hold = new Promise((resolve) => (release = resolve));
+    const slow = order('k3', '{"quantity":1}');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const concurrent = await order('k3', '{"quantity":1}');
+    assert.equal(concurrent.status, 409);
+    assert.equal((await json(concurrent)).error.code, 'E_IDEMPOTENCY_KEY_IN_USE');
+    release();
+    assert.equal((await slow).status, 200);
+
+    const calculate = await fetch(`${served.url}/api/v1/charges`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    assert.equal(calculate.status, 200);
+    assert.deepEqual(lastVerdict(), { key: null, result: 'NOT_APPLICABLE' });
+  } finally {
+    await served.close();
+  }
+});

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RequestHandler } from 'express';
+import { contextOf } from './context.ts';
+import { rawBody } from './raw-body.ts';
+import { json, pipeline, serve } from './test-harness.ts';
+
+const echo: RequestHandler = (req, res) => {
+  res.json({ raw: contextOf(res).rawBody.toString('base64'), body: req.body ?? null });
+};
+
+test('keeps the exact bytes, parses JSON, rejects bad JSON and oversized bodies in the envelope', async () => {
+  const served = await serve(pipeline([rawBody({ limitBytes: 64 }), echo]));
+  const post = (body: string, type = 'application/json') =>
+    fetch(`${served.url}/x`, { method: 'POST', headers: { 'Content-Type': type }, body });
+  try {
+    const sent = '{ "b": 1,\n  "a": "é" }';
+    const ok = await json(await post(sent));
+    assert.equal(Buffer.from(ok.raw, 'base64').toString('utf8'), sent);
+    assert.deepEqual(ok.body, { b: 1, a: 'é' });
+
+    const vendorJson = await json(await post('{"a":1}', 'application/merchant+json; charset=utf-8'));
+    assert.deepEqual(vendorJson.body, { a: 1 });
+
+    const text = await json(await post('hello', 'text/plain'));
+    assert.equal(Buffer.from(text.raw, 'base64').toString('utf8'), 'hello');
+    assert.equal(text.body, null, 'a non-JSON body is left for the validator');
+
+    const empty = await json(await fetch(`${served.url}/x`));
+    assert.deepEqual(empty, { raw: '', body: null });
+
+    const malformed = await post('{"a":');
+    assert.equal(malformed.status, 400);
+    const envelope = await json(malformed);
+    assert.equal(envelope.error.code, 'E_VALIDATION_FAILURE');
+    assert.equal(envelope.error.name, 'ValidationFailure');
+    assert.equal(envelope.error.messages.length, 1);
+
+    const big = await post(JSON.stringify({ pad: 'x'.repeat(100) }));
+    assert.equal(big.status, 413);
+    assert.equal((await json(big)).error.code, 'E_PAYLOAD_TOO_LARGE');
+    assert.ok(big.headers.get('x-trace-id'));
+  } finally {
+    await served.close();
+  }
+});

@@ -1,0 +1,128 @@
+/**
+ * Runs the sandbox: opens the database, creates the engine, makes sure the demo partner exists, serves the
+ * app and prints where and with which credentials (once, to stdout; the operational log never sees them).
+ * Closes cleanly on SIGINT/SIGTERM: stops accepting, lets in-flight requests finish, closes the database.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from './app.ts';
+import { DEFAULT_DB_FILE } from './db/connect.ts';
+import { ensureDemoPartner, type DemoCredentials } from './demo-partner.ts';
+import { openEngine } from './engine/index.ts';
+import type { Engine } from './engine.ts';
+import { createLogger } from './http/logger.ts';
+import { buildDocsSite } from '../scripts/docs/site.ts';
+import { repoRoot } from '../scripts/spec-documents.ts';
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  /** SQLite file, or `:memory:`. */
+  db?: string;
+  /** Random (and printed) when absent. */
+  adminToken?: string;
+  trustProxy?: boolean;
+  validateResponses?: boolean;
+  logger?: Logger;
+  /** Where the start-up banner goes; defaults to stdout. */
+  print?: (line: string) => void;
+  /** Close on SIGINT/SIGTERM (off for embedded use, e.g. tests). */
+  handleSignals?: boolean;
+  /** The docs site served at /docs, built there first when missing; false serves none. */
+  docsDir?: string | false;
+}
+
+export interface RunningSandbox {
+  /** The partner API root, e.g. `http://127.0.0.1:4010/api/v1`. */
+  baseUrl: string;
+  /** The origin; the control API is under `/sandbox/v1`. */
+  origin: string;
+  adminToken: string;
+  demoPartner: DemoCredentials;
+  engine: Engine;
+  close(): Promise<void>;
+  /** Settles once the sandbox has closed (after close() or a signal). */
+  closed: Promise<void>;
+}
+
+/** How long in-flight requests get to finish on shutdown before their connections are cut. */
+const DRAIN_MS = 5_000;
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function originOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const {
+    port = 4010,
+    host = '127.0.0.1',
+    db: file = DEFAULT_DB_FILE,
+    adminToken = `adm_${randomBytes(24).toString('base64url')}`,
+    trustProxy = false,
+    validateResponses = true,
+    logger = createLogger(),
+    print = (line: string) => console.log(line),
+    handleSignals = true,
+    docsDir = path.join(repoRoot, 'docs-site'),
+  } = options;
+
+  if (docsDir && !existsSync(path.join(docsDir, 'index.html'))) await buildDocsSite(docsDir);
+  const engine = await openEngine({ file });
+  try {
+    const demoPartner = await ensureDemoPartner(engine, file);
+    const running = createServer(createApp({ engine, adminToken, trustProxy, validateResponses, logger, ...(docsDir ? { docsDir } : {}) }));
+    const address = await listen(running, port, host);
+    const origin = originOf(host, address.port);
+
+    let closing: Promise<void> | undefined;
+    let settle: () => void = () => {};
+    const closed = new Promise<void>((resolve) => (settle = resolve));
+    const onSignal = () => void close();
+    const close = () => {
+      closing ??= (async () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        const drained = new Promise<void>((resolve) => running.close(() => resolve()));
+        running.closeIdleConnections();
+        const cut = setTimeout(() => running.closeAllConnections(), DRAIN_MS);
+        await drained;
+        clearTimeout(cut);
+        await engine.close();
+        settle();
+      })();
+      return closing;
+    };
+    if (handleSignals) {
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+    }
+
+    const baseUrl = `${origin}/api/v1`;
+    print(`Starship sandbox listening on ${origin}`);
+    print(`  partner API:  ${baseUrl}`);
+    print(`  control API:  ${origin}/sandbox/v1`);
+    print(`  database:     ${file}`);
+    if (docsDir) print(`  docs:         ${origin}/docs/`);
+    print(`  API key:      ${demoPartner.apiKey}`);
+    print(`  API secret:   ${demoPartner.apiSecret}`);
+    print(`  admin token:  ${adminToken}`);
+    return { baseUrl, origin, adminToken, demoPartner, engine, close, closed };
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { canonicalRequestString, signRequest } from '../../sdk/signing.ts';
+import { signWebhookPayload, verifyWebhook, webhookSignedPayloadString } from '../../sdk/webhooks.ts';
+import { signingVectors } from '../../testdata/vectors.ts';
+import { docsDir, guides, guideSource } from './guides.ts';
+import { codeBlocks, type CodeBlock } from './markdown.ts';
+
+const sources = new Map(guides.map((g) => [g.slug, readFileSync(guideSource(g), 'utf8')]));
+const blocksOf = (slug: string, lang: string): CodeBlock[] => codeBlocks(sources.get(slug)!).filter((b) => b.lang === lang);
+
+/** `key: value` lines; a key with nothing after the colon is the empty string (an empty body). */
+function fields(block: CodeBlock): Record<string, string> {
+  return Object.fromEntries(
+    block.text.split('\n').map((line) => {
+      const match = /^([\w-]+):(?: (.*))?$/.exec(line);
+      assert.ok(match, `not a "key: value" line: ${line}`);
+      return [match[1]!, match[2] ?? ''];
+    }),
+  );
+}
+
+test('every guide in the manifest exists and every Markdown file in docs/ is in the manifest', () => {
+  const onDisk = readdirSync(docsDir)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+  assert.deepEqual(onDisk, guides.map((g) => g.slug).sort());
+});
+
+test("the signing guide's worked examples are the shared vectors, and sdk/signing.ts reproduces them", () => {
+  const examples = blocksOf('signing', 'signing-example').map(fields);
+  assert.ok(examples.length >= 3, 'the guide shows a POST, a bodiless DELETE and a query string');
+  assert.deepEqual(examples[0], fieldsOfVector(0), 'the first example is the spec’s worked example');
+  for (const example of examples) {
+    const vector = signingVectors.request_signing.find((v) => v.x_signature === example['X-Signature']);
+    assert.ok(vector, `no shared vector has X-Signature ${example['X-Signature']}`);
+    assert.deepEqual(example, fieldsOfVector(signingVectors.request_signing.indexOf(vector)));
+    const input = { timestamp: example.timestamp!, method: example.method!, path: example.path!, body: example.body! };
+    assert.equal(canonicalRequestString(input), example.canonical);
+    const signed = signRequest({ ...input, secret: example.secret! });
+    assert.deepEqual(signed.headers, { 'X-Timestamp': example['X-Timestamp'], 'X-Signature': example['X-Signature'] });
+  }
+});
+
+function fieldsOfVector(index: number): Record<string, string> {
+  const v = signingVectors.request_signing[index]!;
+  return {
+    secret: v.secret,
+    timestamp: String(v.timestamp),
+    method: v.method,
+    path: v.path,
+    body: v.body,
+    canonical: v.canonical,
+    'X-Timestamp': String(v.timestamp),
+    'X-Signature': v.x_signature,
+  };
+}
+
+test("the webhooks guide's worked example is the shared vector, and verifyWebhook accepts it", () => {
+  const [example] = blocksOf('webhooks', 'webhook-signing-example').map(fields);
+  assert.ok(example);
+  const vector = signingVectors.webhook_signing[0]!;
+  assert.deepEqual(example, {
+    secret: vector.secret,
+    timestamp: String(vector.timestamp),
+    body: vector.body,
+    signed_payload: vector.signed_payload,
+    'X-Signature': vector.x_signature,
+  });
+  assert.equal(webhookSignedPayloadString({ timestamp: example.timestamp!, body: example.body! }), example.signed_payload);
+  assert.equal(signWebhookPayload({ secrets: example.secret!, timestamp: example.timestamp!, body: example.body! }), example['X-Signature']);
+  const event = verifyWebhook(example.body!, example['X-Signature'], example.secret!, { now: vector.timestamp });
+  assert.equal(event.event_type, 'order.delivered');
+});
+
+test(
+  'shell commands in the guides that state their output produce it (openssl computes the documented signature)',
+  { skip: spawnSync('which', ['openssl']).status === 0 ? false : 'needs openssl on PATH' },
+  () => {
+    const checked = [...sources.keys()].flatMap((slug) =>
+      blocksOf(slug, 'sh').flatMap((block) => {
+        const lines = block.text.split('\n');
+        const expected = /^# ([0-9a-f]{64})$/.exec(lines.at(-1) ?? '')?.[1];
+        return expected ? [{ slug, command: lines.slice(0, -1).join('\n'), expected }] : [];
+      }),
+    );
+    assert.ok(checked.length >= 1, 'the signing guide shows an openssl command with its output');
+    const vectorSignatures = signingVectors.request_signing.map((v) => v.x_signature.split('v1=')[1]);
+    for (const { slug, command, expected } of checked) {
+      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', command], { encoding: 'utf8' });
+      assert.equal(run.status, 0, `${slug}: ${run.stderr}`);
+      assert.equal(run.stdout.trim(), expected, `${slug}: ${command}`);
+      assert.ok(vectorSignatures.includes(expected), `${slug}: ${expected} is a shared vector`);
+    }
+  },
+);

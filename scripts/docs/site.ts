@@ -1,0 +1,135 @@
+/**
+ * `buildDocsSite(outDir)`: the partner docs as a static, self-contained site. No page loads anything from
+ * the network and every link is relative, so any static server can mount the directory anywhere (the
+ * sandbox serves it at `/docs`).
+ *
+ *   index.html                          what is where
+ *   <guide>.html                        the guides, rendered from docs/*.md
+ *   partner-api.html, sandbox-api.html  Redoc references (partner operations carry curl and SDK samples)
+ *   starship.openapi.json, sandbox.openapi.json   the bundled specs
+ *   starship.postman_collection.json    Postman collection whose pre-request script signs writes
+ *   site.css
+ */
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { bundleSpec } from '../bundle.ts';
+import { withCodeSamples } from './code-samples.ts';
+import { guides, guideSource } from './guides.ts';
+import { escapeHtml, renderPage, type NavLink } from './layout.ts';
+import { renderMarkdown } from './markdown.ts';
+import { buildPostmanCollection, POSTMAN_FILE } from './postman.ts';
+import { renderReferencePage } from './redoc.ts';
+
+export interface SitePage {
+  file: string;
+  title: string;
+  kind: 'index' | 'guide' | 'reference';
+}
+
+export interface DocsSite {
+  outDir: string;
+  pages: SitePage[];
+  /** Every file written, relative to outDir. */
+  files: string[];
+}
+
+export const REFERENCE_PAGES = {
+  partner: { file: 'partner-api.html', title: 'Partner API reference', spec: 'starship.openapi.json' },
+  sandbox: { file: 'sandbox-api.html', title: 'Sandbox control API reference', spec: 'sandbox.openapi.json' },
+} as const;
+
+const HOME_LINK = '[← Starship partner docs: guides, Postman collection](index.html)';
+
+/** The docs copy of a spec: a link home at the top of its description, nothing else changed. */
+function withHomeLink(spec: Record<string, unknown>): Record<string, unknown> {
+  const info = (spec.info ?? {}) as Record<string, unknown>;
+  const description = typeof info.description === 'string' ? info.description : '';
+  return { ...spec, info: { ...info, description: `${HOME_LINK}\n\n${description}` } };
+}
+
+function indexBody(guideLinks: { href: string; title: string; summary: string }[]): string {
+  const guideItems = guideLinks
+    .map((g) => `<li><a href="${escapeHtml(g.href)}">${escapeHtml(g.title)}</a> — ${escapeHtml(g.summary)}</li>`)
+    .join('\n  ');
+  return `<h1 id="starship-rewards-partner-docs">Starship Rewards partner docs</h1>
+<p>Gift cards delivered as a service: catalog, pricing, orders, wallets and signed webhooks, behind one
+versioned REST API (<code>/api/v1</code>). Build and certify your integration against the sandbox, then
+ask for production keys.</p>
+<h2 id="guides">Guides</h2>
+<ol class="guide-list">
+  ${guideItems}
+</ol>
+<h2 id="reference">Reference</h2>
+<ul>
+  <li><a href="${REFERENCE_PAGES.partner.file}">${REFERENCE_PAGES.partner.title}</a> — every endpoint, header,
+    error and webhook event, with curl (signed) and TypeScript SDK samples on every operation.</li>
+  <li><a href="${REFERENCE_PAGES.sandbox.file}">${REFERENCE_PAGES.sandbox.title}</a> — the operator surface of the
+    sandbox: partners, wallets, inventory pumps, order actions, clock, faults, request log.</li>
+  <li><a href="${POSTMAN_FILE}" download>Postman collection</a> — import it, set <code>apiKey</code> and
+    <code>apiSecret</code>; its pre-request script signs every write.</li>
+  <li>OpenAPI 3.1 (bundled JSON): <a href="${REFERENCE_PAGES.partner.spec}" download>partner API</a>,
+    <a href="${REFERENCE_PAGES.sandbox.spec}" download>sandbox control API</a>.</li>
+</ul>`;
+}
+
+export async function buildDocsSite(outDir: string): Promise<DocsSite> {
+  await mkdir(outDir, { recursive: true });
+  const [partner, sandbox] = await Promise.all([bundleSpec('openapi/starship.yaml'), bundleSpec('openapi/sandbox.yaml')]);
+  const files: string[] = [];
+  const write = async (file: string, content: string) => {
+    await writeFile(path.join(outDir, file), content);
+    files.push(file);
+  };
+
+  const rendered = await Promise.all(
+    guides.map(async (guide) => ({ guide, ...renderMarkdown(await readFile(guideSource(guide), 'utf8')) })),
+  );
+  const guideNav: NavLink[] = rendered.map(({ guide, title }) => ({ href: `${guide.slug}.html`, title }));
+  const referenceNav: NavLink[] = [
+    { href: REFERENCE_PAGES.partner.file, title: 'Partner API' },
+    { href: REFERENCE_PAGES.sandbox.file, title: 'Sandbox control API' },
+    { href: POSTMAN_FILE, title: 'Postman collection' },
+  ];
+  const page = (title: string, body: string, current: string) =>
+    renderPage({ title, body, guides: guideNav, reference: referenceNav, current });
+
+  await Promise.all([
+    renderReferencePage({
+      spec: withHomeLink(withCodeSamples(partner)),
+      title: `${REFERENCE_PAGES.partner.title} · Starship Rewards`,
+      outFile: path.join(outDir, REFERENCE_PAGES.partner.file),
+    }),
+    renderReferencePage({
+      spec: withHomeLink(sandbox),
+      title: `${REFERENCE_PAGES.sandbox.title} · Starship Rewards`,
+      outFile: path.join(outDir, REFERENCE_PAGES.sandbox.file),
+    }),
+  ]);
+  files.push(REFERENCE_PAGES.partner.file, REFERENCE_PAGES.sandbox.file);
+
+  for (const { guide, title, html } of rendered) await write(`${guide.slug}.html`, page(title, html, `${guide.slug}.html`));
+  await write(
+    'index.html',
+    page(
+      'Home',
+      indexBody(rendered.map(({ guide, title }) => ({ href: `${guide.slug}.html`, title, summary: guide.summary }))),
+      'index.html',
+    ),
+  );
+  await write(POSTMAN_FILE, `${JSON.stringify(buildPostmanCollection(partner), null, 2)}\n`);
+  await write(REFERENCE_PAGES.partner.spec, `${JSON.stringify(partner, null, 2)}\n`);
+  await write(REFERENCE_PAGES.sandbox.spec, `${JSON.stringify(sandbox, null, 2)}\n`);
+  await copyFile(new URL('./site.css', import.meta.url), path.join(outDir, 'site.css'));
+  files.push('site.css');
+
+  return {
+    outDir,
+    pages: [
+      { file: 'index.html', title: 'Home', kind: 'index' },
+      ...rendered.map(({ guide, title }) => ({ file: `${guide.slug}.html`, title, kind: 'guide' as const })),
+      { file: REFERENCE_PAGES.partner.file, title: REFERENCE_PAGES.partner.title, kind: 'reference' },
+      { file: REFERENCE_PAGES.sandbox.file, title: REFERENCE_PAGES.sandbox.title, kind: 'reference' },
+    ],
+    files: files.sort(),
+  };
+}
