@@ -6,25 +6,10 @@ import { openApiValidation } from './openapi-validation.ts';
 import { buildOperationTable } from './operations.ts';
 import { resolveOperation } from './resolve-operation.ts';
 import { loadSpec } from './spec.ts';
-import { json, pipeline, serve, silentLogger } from './test-harness.ts';
+import { json, pipeline, serve, silentLogger, product } from './test-harness.ts';
 
 const spec = loadSpec('starship');
 const table = buildOperationTable(spec);
-const product = {
-  id: 1001,
-  name: 'Amazon Gift Card - USD',
-  category: 'Gift Cards',
-  sub_category: 'E-commerce',
-  country_id: 1,
-  currency_id: 1,
-  country: 'US',
-  currency: 'USD',
-  image_url: 'https://cdn.starship.com/products/amazon-gc.jpg',
-  delivery_type: 'CODE',
-  delivery_time: 'INSTANT',
-  validity: '12 months from issue',
-  available_denominations: [{ min_value: 10, max_value: 500, discount: 2.5 }],
-};
 
 function fault(overrides: Partial<C['Fault']>): C['Fault'] {
   return {

@@ -7,25 +7,10 @@ import { buildOperationTable } from './operations.ts';
 import { rawBody } from './raw-body.ts';
 import { resolveOperation } from './resolve-operation.ts';
 import { loadSpec } from './spec.ts';
-import { capturingLogger, json, pipeline, serve } from './test-harness.ts';
+import { capturingLogger, json, pipeline, serve, product } from './test-harness.ts';
 
 const spec = loadSpec('starship');
 const table = buildOperationTable(spec);
-const product = {
-  id: 1001,
-  name: 'Amazon Gift Card - USD',
-  category: 'Gift Cards',
-  sub_category: 'E-commerce',
-  country_id: 1,
-  currency_id: 1,
-  country: 'US',
-  currency: 'USD',
-  image_url: 'https://cdn.starship.com/products/amazon-gc.jpg',
-  delivery_type: 'CODE',
-  delivery_time: 'INSTANT',
-  validity: '12 months from issue',
-  available_denominations: [{ min_value: 10, max_value: 500, discount: 2.5 }],
-};
 
 /** Echoes what the handler received; answers a broken product when asked to. */
 const terminal: RequestHandler = (req, res) => {

@@ -99,3 +99,20 @@ export async function serve(app: Express, host = '127.0.0.1'): Promise<Served> {
 export async function json(response: Response): Promise<Record<string, any>> {
   return (await response.json()) as Record<string, any>;
 }
+
+/** Product 1001 as the spec's examples show it: a valid listProducts/getProduct body for pipeline tests. */
+export const product = {
+  id: 1001,
+  name: 'Amazon Gift Card - USD',
+  category: 'Gift Cards',
+  sub_category: 'E-commerce',
+  country_id: 1,
+  currency_id: 1,
+  country: 'US',
+  currency: 'USD',
+  image_url: 'https://cdn.starship.com/products/amazon-gc.jpg',
+  delivery_type: 'CODE',
+  delivery_time: 'INSTANT',
+  validity: '12 months from issue',
+  available_denominations: [{ min_value: 10, max_value: 500, discount: 2.5 }],
+};
