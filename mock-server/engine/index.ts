@@ -117,9 +117,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
 /** Opens (or creates) the sandbox database file, or `:memory:`, with its key, and starts the engine on it. */
 export async function openEngine(options: { file?: string; env?: NodeJS.ProcessEnv; realNow?: () => number } = {}) {
   const file = options.file ?? DEFAULT_DB_FILE;
-  const encryptionKey = loadEncryptionKey({ file, ...(options.env ? { env: options.env } : {}) });
+  // The database first: opening it creates its directory, where the key file lives.
   const db = openDatabase({ file });
   try {
+    const encryptionKey = loadEncryptionKey({ file, ...(options.env ? { env: options.env } : {}) });
     return await createEngine({ db, encryptionKey, ...(options.realNow ? { realNow: options.realNow } : {}) });
   } catch (error) {
     await db.destroy();
