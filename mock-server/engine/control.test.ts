@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { C } from '../engine.ts';
-import { backendTest, balanceOf, newPartner, rejectsWith } from './test-helpers.ts';
+import { backendTest, balanceOf, logEntry, newPartner, rejectsWith } from './test-helpers.ts';
 
 const frozen = { realNow: () => Date.UTC(2026, 3, 14, 23, 30, 0) };
 
@@ -61,28 +61,6 @@ backendTest('faults are consumed one matching request at a time, oldest first', 
     await rejectsWith(engine.injectFault(body as C['InjectFaultRequest']), 400, 'E_VALIDATION_FAILURE');
   }
 });
-
-function logEntry(n: number, partnerId: string | null, operationId: string | null, at: string): C['RequestLogEntry'] {
-  return {
-    id: `req_01KP5M2W6R74S2EBKC5APW9T${String(n).padStart(2, '0')}`,
-    at,
-    partner_id: partnerId,
-    method: 'GET',
-    path: '/api/v1/products',
-    operation_id: operationId,
-    status: 200,
-    error_code: null,
-    trace_id: `trace-${n}`,
-    duration_ms: 3,
-    verdicts: {
-      auth: { result: 'PASS', reason: null },
-      ip: { result: 'PASS', client_ip: '127.0.0.1', reason: null },
-      rate_limit: { result: 'PASS', class: 'PRODUCT_LIST', limit: 100, remaining: 99 },
-      signature: { result: 'NOT_APPLICABLE', canonical_string: null, reason: null },
-      idempotency: { key: null, result: 'NOT_APPLICABLE' },
-    },
-  };
-}
 
 backendTest('the request log stores entries and lists them newest first with filters', async (_t, engine) => {
   const a = logEntry(1, 'ptr_01KP5JFKJRHZ9SB1SVVD0X1QTN', 'listProducts', '2026-04-14T08:00:00Z');
@@ -161,6 +139,25 @@ backendTest('simulateOrder predicts without side effects, behind its flag', asyn
   assert.equal(await balanceOf(engine, partner.partner_id), '60.00');
   assert.equal((await engine.listOrders(partner.partner_id, {})).total, 0);
   assert.equal((await engine.simulateOrder(partner.partner_id, body)).fulfillable_from_cache, 2, 'nothing was consumed');
+});
+
+backendTest('buffered request-log entries are listed before their batch is written, and reset wipes them', async (_t, engine) => {
+  const written = [1, 2, 3].map((n) => engine.logRequest(logEntry(n, null, 'getProduct', `2026-04-14T08:00:0${n}Z`)));
+  assert.equal((await engine.listRequests({})).total, 3);
+  await Promise.all(written);
+  void engine.logRequest(logEntry(4, null, 'getProduct', '2026-04-14T08:00:04Z'));
+  await engine.resetSandbox();
+  assert.equal((await engine.listRequests({})).total, 0);
+});
+
+backendTest('faults armed after a reset still fire', async (_t, engine) => {
+  assert.equal(await engine.takeFault('createOrder', '/api/v1/orders'), undefined);
+  await engine.injectFault({ operation_id: 'createOrder', count: 2 });
+  await engine.resetSandbox();
+  assert.equal(await engine.takeFault('createOrder', '/api/v1/orders'), undefined);
+  await engine.injectFault({ operation_id: 'createOrder' });
+  assert.equal((await engine.takeFault('createOrder', '/api/v1/orders'))?.remaining, 0);
+  assert.equal(await engine.takeFault('createOrder', '/api/v1/orders'), undefined);
 });
 
 backendTest('reset wipes partner data, restocks the cache and restores defaults', async (_t, engine) => {

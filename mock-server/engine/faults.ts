@@ -47,6 +47,50 @@ export async function injectFault(ctx: EngineContext, request: C['InjectFaultReq
   return renderFault(row);
 }
 
+/**
+ * Keeps how many faults are armed, so the common case (none) skips the database on every partner request.
+ * The count is read from the database on first use and after forget() (resetSandbox); this process is the
+ * only one arming or consuming faults in a sandbox database, which is what makes the count trustworthy.
+ */
+export class FaultBook {
+  #armed: Promise<{ count: number }> | undefined;
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  async inject(request: C['InjectFaultRequest']): Promise<C['Fault']> {
+    // Loaded before the insert, so the count read cannot miss or double-count this fault.
+    const armed = await this.#load();
+    const fault = await injectFault(this.ctx, request);
+    armed.count += 1;
+    return fault;
+  }
+
+  async take(operationId: string | undefined, path: string, partnerId?: string | null): Promise<C['Fault'] | undefined> {
+    const armed = await this.#load();
+    if (armed.count === 0) return undefined;
+    const fault = await takeFault(this.ctx, operationId, path, partnerId);
+    if (fault?.remaining === 0) armed.count -= 1;
+    return fault;
+  }
+
+  forget(): void {
+    this.#armed = undefined;
+  }
+
+  #load(): Promise<{ count: number }> {
+    const loading = (this.#armed ??= countArmed(this.ctx).then((count) => ({ count })));
+    loading.catch(() => {
+      if (this.#armed === loading) this.#armed = undefined;
+    });
+    return loading;
+  }
+}
+
+async function countArmed(ctx: EngineContext): Promise<number> {
+  const row = await ctx.db.selectFrom('faults').select((eb) => eb.fn.countAll<number>().as('n')).where('remaining', '>', 0).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Consumes one use of the oldest matching armed fault. The decrement is guarded, so two requests never share the last use. */
 export async function takeFault(ctx: EngineContext, operationId: string | undefined, path: string, partnerId?: string | null): Promise<C['Fault'] | undefined> {
   for (;;) {

@@ -13,7 +13,7 @@ import { Catalog } from './catalog.ts';
 import { VirtualClock } from './clock.ts';
 import { EngineContext } from './context.ts';
 import { invalid } from './errors.ts';
-import { injectFault, takeFault } from './faults.ts';
+import { FaultBook } from './faults.ts';
 import { IdempotencyStore } from './idempotency.ts';
 import { cancelOrder, failOrder, fulfillOrderFromVendor, retryOrder } from './order-actions.ts';
 import { getOrder, listOrders, placeOrder, simulateOrder } from './orders.ts';
@@ -52,6 +52,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
   });
   const idempotency = new IdempotencyStore(ctx);
   const requestLog = new RequestLog(ctx);
+  const faults = new FaultBook(ctx);
 
   const clockView = () => ({ now: clock.nowIso(), offset_seconds: clock.offsetSeconds });
 
@@ -103,14 +104,28 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
     },
     getSettings: () => readSettings(db),
     updateSettings: (patch) => updateSettings(ctx, patch),
-    resetSandbox: () => resetSandbox(ctx),
+    resetSandbox: async () => {
+      // Buffered entries belong to requests before the reset: written first, so the reset wipes them too.
+      await requestLog.flush();
+      try {
+        await resetSandbox(ctx);
+      } finally {
+        faults.forget();
+      }
+    },
 
-    injectFault: (body) => injectFault(ctx, body),
-    takeFault: (operationId, path, partnerId) => takeFault(ctx, operationId, path, partnerId),
+    injectFault: (body) => faults.inject(body),
+    takeFault: (operationId, path, partnerId) => faults.take(operationId, path, partnerId),
     logRequest: (entry) => requestLog.append(entry),
     listRequests: (query) => requestLog.list(query),
 
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await requestLog.flush();
+      } finally {
+        await db.destroy();
+      }
+    },
   };
 }
 

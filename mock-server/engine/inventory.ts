@@ -6,7 +6,7 @@
  * waiting on concurrent allocators). order_items.voucher_id is UNIQUE as a second guard.
  * Expired units (expiry before today on the virtual clock) stay in the table but are never allocated.
  */
-import { sql, type ExpressionBuilder } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { CatalogProduct } from '../domain/catalog-seed.ts';
 import type { VoucherStatus } from '../domain/enums.ts';
@@ -67,6 +67,19 @@ export async function productsInStock(exec: Executor, productIds: readonly numbe
     )
     .execute();
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Compiled once: getProduct runs this on every call, and building and compiling it through Kysely's
+ * builder cost more than SQLite's answer from the partial index.
+ */
+const IN_STOCK_SQL =
+  "select 1 as one from inventory_vouchers where status = 'AVAILABLE' and product_id = ? and (expiry is null or expiry >= ?) limit 1";
+
+/** Whether this product has at least one allocatable unit (any denomination). */
+export async function productInStock(exec: Executor, productId: number, today: string): Promise<boolean> {
+  const { rows } = await exec.executeQuery(CompiledQuery.raw(IN_STOCK_SQL, [productId, today]));
+  return rows.length > 0;
 }
 
 /** Allocatable units in a pool; with `cap`, counting stops there (enough to answer "at least cap?"). */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { formatMinor } from '../domain/money.ts';
 import { openEngine } from './index.ts';
-import { backendTest, newPartner, type TestEngine } from './test-helpers.ts';
+import { backendTest, logEntry, newPartner, type TestEngine } from './test-helpers.ts';
 
 async function availableVouchers(engine: TestEngine): Promise<number> {
   const row = await engine.context.db
@@ -30,6 +30,8 @@ test('state survives closing and reopening the same file; vouchers still decrypt
   const { endpoint } = await first.upsertWebhook(partner.partner_id, { url: 'https://partner.example/hooks', events: ['order.delivered'] });
   await first.updateSettings({ disable_auto_order_retry: false });
   await first.advanceClock(3600);
+  await first.injectFault({ operation_id: 'getOrder' });
+  void first.logRequest(logEntry(1, partner.partner_id, 'getOrder', '2026-04-14T08:00:00Z'));
   const stock = await availableVouchers(first);
   await first.close();
 
@@ -41,6 +43,8 @@ test('state survives closing and reopening the same file; vouchers still decrypt
   assert.equal((await second.getClock()).offset_seconds, 3600);
   assert.equal((await second.getSettings()).disable_auto_order_retry, false);
   assert.equal(await availableVouchers(second), stock, 'the initial stock is not minted twice');
+  assert.equal((await second.listRequests({})).total, 1, 'close writes the buffered request log');
+  assert.equal((await second.takeFault('getOrder', `/api/v1/orders/${order.id}`))?.remaining, 0, 'armed faults are counted from the database on restart');
   const rotation = await second.rotateWebhookSecret(partner.partner_id, endpoint.id);
   assert.notEqual(rotation.secret, endpoint.secret);
 });

@@ -8,7 +8,7 @@ import type { ListResult, PageQuery, ProductQuery, S } from '../engine.ts';
 import { renderProduct } from './catalog.ts';
 import type { EngineContext } from './context.ts';
 import { invalid } from './errors.ts';
-import { availableCount, productsInStock, type PoolKey } from './inventory.ts';
+import { availableCount, productInStock, productsInStock, type PoolKey } from './inventory.ts';
 import { describeDenominations, MAX_QUANTITY, resolveLine, type OrderLine } from './order-line.ts';
 import { pageOf } from './pagination.ts';
 
@@ -53,8 +53,8 @@ export async function listProducts(ctx: EngineContext, query: ProductQuery): Pro
 
 export async function getProduct(ctx: EngineContext, productId: number): Promise<S['Product']> {
   const product = ctx.catalog.get(productId);
-  const inStock = await productsInStock(ctx.db, [product.id], ctx.clock.today());
-  return renderProduct(product, inStock.has(product.id) ? 'INSTANT' : 'DELAYED', true);
+  const inStock = await productInStock(ctx.db, product.id, ctx.clock.today());
+  return renderProduct(product, inStock ? 'INSTANT' : 'DELAYED', true);
 }
 
 /** INSTANT when every unit of a non-bulk order could come from the cache right now. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { sql } from 'kysely';
+import type { C } from '../engine.ts';
 import { openEngine } from './index.ts';
 
 export type TestEngine = Awaited<ReturnType<typeof openEngine>>;
@@ -76,4 +77,27 @@ export async function rejectsWith(promise: Promise<unknown>, status: number, cod
     assert.equal(e.status, status);
     return true;
   });
+}
+
+/** A partner-API request-log entry as the HTTP layer records it. */
+export function logEntry(n: number, partnerId: string | null, operationId: string | null, at: string): C['RequestLogEntry'] {
+  return {
+    id: `req_01KP5M2W6R74S2EBKC5APW9T${String(n).padStart(2, '0')}`,
+    at,
+    partner_id: partnerId,
+    method: 'GET',
+    path: '/api/v1/products',
+    operation_id: operationId,
+    status: 200,
+    error_code: null,
+    trace_id: `trace-${n}`,
+    duration_ms: 3,
+    verdicts: {
+      auth: { result: 'PASS', reason: null },
+      ip: { result: 'PASS', client_ip: '127.0.0.1', reason: null },
+      rate_limit: { result: 'PASS', class: 'PRODUCT_LIST', limit: 100, remaining: 99 },
+      signature: { result: 'NOT_APPLICABLE', canonical_string: null, reason: null },
+      idempotency: { key: null, result: 'NOT_APPLICABLE' },
+    },
+  };
 }
