@@ -5,7 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { signRequest } from '../sdk/signing.ts';
 import { bundledSpecPath, repoRoot } from '../scripts/spec-documents.ts';
@@ -14,6 +14,8 @@ import { residentMemoryBytes, startProcess, tsxNode, type Target } from './proce
 
 const CONNECTIONS = 32;
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
+/** Every target serves each scenario this long before it is measured (JIT, caches, prepared statements). */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
 const MEMORY_ORDERS = Number(process.env.BENCH_MEMORY_ORDERS ?? 100_000);
 const ADMIN_TOKEN = 'bench-admin-token';
 const ORDER_BODY = JSON.stringify({ product_id: 1001, amount: '25.00', quantity: 1, currency: 'USD' });
@@ -84,6 +86,7 @@ function signedOrderRequest(prefix: string, credentials: Credentials): autocanno
 }
 
 async function load(url: string, requests: autocannon.Request[], extra: Partial<autocannon.Options> = {}): Promise<Measured> {
+  if (WARMUP_SECONDS > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_SECONDS, requests, ...extra });
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS, requests, ...extra });
   return {
     requests_per_second: Math.round(result.requests.average),
@@ -97,6 +100,7 @@ async function load(url: string, requests: autocannon.Request[], extra: Partial<
 
 async function main() {
   const started = new Date().toISOString();
+  const loadBefore = loadavg().map((n) => Number(n.toFixed(2)));
   const dbDir = mkdtempSync(path.join(tmpdir(), 'starship-bench-'));
   const sandboxPort = await freePort();
   const helloPort = await freePort();
@@ -147,7 +151,15 @@ async function main() {
     const results = {
       started,
       machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { connections: CONNECTIONS, duration_seconds: DURATION_SECONDS, memory_orders: MEMORY_ORDERS },
+      settings: { connections: CONNECTIONS, duration_seconds: DURATION_SECONDS, warmup_seconds: WARMUP_SECONDS, memory_orders: MEMORY_ORDERS },
+      conditions: {
+        sandbox: 'starship mock as npm start runs it: a SQLite file in a temp dir (WAL, synchronous=NORMAL, group commit), every response validated against the spec (the default)',
+        prism: 'prism mock of the same bundled spec (static examples)',
+        requests: 'the same request shapes for both: auth headers; POST /orders signed with a unique Idempotency-Key each',
+        load_average_before: loadBefore,
+        load_average_after: loadavg().map((n) => Number(n.toFixed(2))),
+        note: 'the targets run side by side on one machine with autocannon and anything else running there; compare ratios within one run',
+      },
       scenarios,
       ratios: {
         get_product_sandbox_vs_prism: getRatio,

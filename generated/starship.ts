@@ -1502,6 +1502,12 @@ export interface components {
          */
         WebhookSignature: string;
         /**
+         * @description The `t` of `X-Signature` (unix seconds), repeated for logging and routing. Verify `t` inside the signature,
+         *     which this header does not replace.
+         * @example 1744619535
+         */
+        WebhookTimestamp: string;
+        /**
          * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
          *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
          *     `E_SIGNATURE_INVALID`.
@@ -2447,6 +2453,12 @@ export interface operations {
                  * @example t=1744619535,v1=bfa99f03666677a843c2215002016a56dc88a263016096ac815823aec00ed9ce
                  */
                 "X-Signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description The `t` of `X-Signature` (unix seconds), repeated for logging and routing. Verify `t` inside the signature,
+                 *     which this header does not replace.
+                 * @example 1744619535
+                 */
+                "X-Timestamp"?: components["parameters"]["WebhookTimestamp"];
             };
             path?: never;
             cookie?: never;
@@ -2488,6 +2500,12 @@ export interface operations {
                  * @example t=1744619535,v1=bfa99f03666677a843c2215002016a56dc88a263016096ac815823aec00ed9ce
                  */
                 "X-Signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description The `t` of `X-Signature` (unix seconds), repeated for logging and routing. Verify `t` inside the signature,
+                 *     which this header does not replace.
+                 * @example 1744619535
+                 */
+                "X-Timestamp"?: components["parameters"]["WebhookTimestamp"];
             };
             path?: never;
             cookie?: never;
@@ -2529,6 +2547,12 @@ export interface operations {
                  * @example t=1744619535,v1=bfa99f03666677a843c2215002016a56dc88a263016096ac815823aec00ed9ce
                  */
                 "X-Signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description The `t` of `X-Signature` (unix seconds), repeated for logging and routing. Verify `t` inside the signature,
+                 *     which this header does not replace.
+                 * @example 1744619535
+                 */
+                "X-Timestamp"?: components["parameters"]["WebhookTimestamp"];
             };
             path?: never;
             cookie?: never;
@@ -2570,6 +2594,12 @@ export interface operations {
                  * @example t=1744619535,v1=bfa99f03666677a843c2215002016a56dc88a263016096ac815823aec00ed9ce
                  */
                 "X-Signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description The `t` of `X-Signature` (unix seconds), repeated for logging and routing. Verify `t` inside the signature,
+                 *     which this header does not replace.
+                 * @example 1744619535
+                 */
+                "X-Timestamp"?: components["parameters"]["WebhookTimestamp"];
             };
             path?: never;
             cookie?: never;
@@ -2611,6 +2641,12 @@ export interface operations {
                  * @example t=1744619535,v1=bfa99f03666677a843c2215002016a56dc88a263016096ac815823aec00ed9ce
                  */
                 "X-Signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description The `t` of `X-Signature` (unix seconds), repeated for logging and routing. Verify `t` inside the signature,
+                 *     which this header does not replace.
+                 * @example 1744619535
+                 */
+                "X-Timestamp"?: components["parameters"]["WebhookTimestamp"];
             };
             path?: never;
             cookie?: never;
@@ -2652,6 +2688,12 @@ export interface operations {
                  * @example t=1744619535,v1=bfa99f03666677a843c2215002016a56dc88a263016096ac815823aec00ed9ce
                  */
                 "X-Signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description The `t` of `X-Signature` (unix seconds), repeated for logging and routing. Verify `t` inside the signature,
+                 *     which this header does not replace.
+                 * @example 1744619535
+                 */
+                "X-Timestamp"?: components["parameters"]["WebhookTimestamp"];
             };
             path?: never;
             cookie?: never;
@@ -2693,6 +2735,12 @@ export interface operations {
                  * @example t=1744619535,v1=bfa99f03666677a843c2215002016a56dc88a263016096ac815823aec00ed9ce
                  */
                 "X-Signature": components["parameters"]["WebhookSignature"];
+                /**
+                 * @description The `t` of `X-Signature` (unix seconds), repeated for logging and routing. Verify `t` inside the signature,
+                 *     which this header does not replace.
+                 * @example 1744619535
+                 */
+                "X-Timestamp"?: components["parameters"]["WebhookTimestamp"];
             };
             path?: never;
             cookie?: never;

@@ -13,6 +13,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Engine } from './engine.ts';
 import { adminAuth } from './http/admin-auth.ts';
+import { certificationWitness } from './http/certification-witness.ts';
 import { apiKeyAuth } from './http/api-key-auth.ts';
 import { compose } from './http/compose.ts';
 import { controlRoutes } from './http/control-routes.ts';
@@ -102,6 +103,7 @@ export function createApp({
   app.set('etag', false);
   app.set('trust proxy', trustProxy);
   app.use(traceId());
+  app.use(certificationWitness(engine, partnerTable.basePath));
   if (docsDir) app.use('/docs', express.static(docsDir));
   app.use(partnerTable.basePath, partner, releaseIdempotencyOnError(engine, logger));
   app.use(sandboxTable.basePath, control);

@@ -6,6 +6,7 @@
  */
 import type { components as PartnerApi, operations as PartnerOps } from '../generated/starship.ts';
 import type { components as ControlApi, operations as ControlOps } from '../generated/sandbox.ts';
+import type { WitnessRecord } from '../conformance/partner/evidence.ts';
 
 export type S = PartnerApi['schemas'];
 export type C = ControlApi['schemas'];
@@ -56,6 +57,12 @@ export type OrderQuery = Query<PartnerOps['listOrders']>;
 export type TransactionQuery = Query<PartnerOps['listTransactions']>;
 export type PageQuery = { page?: number; limit?: number };
 export type RequestLogQuery = Query<ControlOps['listRequests']>;
+export type WebhookDeliveryQuery = Query<ControlOps['listWebhookDeliveries']>;
+
+export interface WebhookDeliveryOptions {
+  /** Where a failure of the background delivery loop is reported (the sandbox's logger). */
+  onError?: (error: unknown) => void;
+}
 
 export interface Engine {
   readonly clock: Clock;
@@ -63,9 +70,10 @@ export interface Engine {
   // Authentication
   findPartnerByApiKey(apiKey: string): Promise<PartnerCredentials | undefined>;
 
-  // Idempotency: claim() inserts an IN_PROGRESS record for a NEW key (24 h retention on the virtual clock);
-  // a successful write completes it inside its own transaction (placeOrder's `idempotency` argument);
-  // release() drops an IN_PROGRESS record when the request fails, so nothing is stored for a rejection.
+  // Idempotency: claim() holds a NEW key while its request runs (engine/idempotency.ts); a successful write
+  // stores the record inside its own transaction (placeOrder's `idempotency` argument; 24 h retention on
+  // the virtual clock) and lets go of the claim once committed; release() lets go of it when the request
+  // fails, so nothing is stored for a rejection.
   claimIdempotencyKey(scope: IdempotencyScope): Promise<IdempotencyClaim>;
   releaseIdempotencyKey(scope: IdempotencyScope): Promise<void>;
   /** For writes that do not complete the record in their own transaction (webhook upsert, secret rotation). */
@@ -88,7 +96,7 @@ export interface Engine {
   listWallets(partnerId: string, query: PageQuery): Promise<ListResult<S['Wallet']>>;
   listTransactions(partnerId: string, query: TransactionQuery): Promise<ListResult<S['Transaction']>>;
 
-  // Webhook endpoints (delivery itself arrives with the webhooks issue)
+  // Webhook endpoints; their events are written by the state changes themselves (transactional outbox)
   upsertWebhook(partnerId: string, body: S['UpsertWebhookRequest']): Promise<{ created: boolean; endpoint: S['WebhookEndpointWithSecret'] }>;
   listWebhooks(partnerId: string, query: PageQuery): Promise<ListResult<S['WebhookEndpoint']>>;
   updateWebhook(partnerId: string, webhookId: string, body: S['UpdateWebhookRequest']): Promise<S['WebhookEndpoint']>;
@@ -119,6 +127,22 @@ export interface Engine {
   takeFault(operationId: string | undefined, path: string, partnerId?: string | null): Promise<C['Fault'] | undefined>;
   logRequest(entry: C['RequestLogEntry']): Promise<void>;
   listRequests(query: RequestLogQuery): Promise<ListResult<C['RequestLogEntry']>>;
+
+  // Webhook delivery, reconciliation drifts, wallet thresholds
+  /** Starts delivering the outbox in the background (the sandbox server does; close() stops it). */
+  startWebhookDelivery(options?: WebhookDeliveryOptions): void;
+  listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<ListResult<C['WebhookDelivery']>>;
+  replayWebhookDelivery(deliveryId: string): Promise<C['WebhookDelivery']>;
+  injectWebhookFault(body: C['WebhookFaultRequest']): Promise<C['WebhookFault']>;
+  injectReconciliationDrift(body: C['ReconciliationDriftRequest']): Promise<C['InjectedDrift']>;
+  setWalletThreshold(partnerId: string, currency: string, body: C['WalletThresholdRequest']): Promise<C['WalletThreshold']>;
+
+  // Partner certification (engine/certification.ts)
+  createCertificationSession(body: C['CertificationSessionRequest']): Promise<C['CertificationSession']>;
+  gradeCertificationSession(sessionId: string, body: C['CertificationGradeRequest']): Promise<C['CertificationReport']>;
+  getReportSigningKey(): Promise<C['ReportSigningKey']>;
+  /** Where to record a raw request made with this API key: set while a certification session uses it. Asked per request, so synchronous. */
+  certificationWitness(apiKey: string): ((record: WitnessRecord) => void) | undefined;
 
   close(): Promise<void>;
 }

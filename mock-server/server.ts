@@ -1,7 +1,9 @@
 /**
  * Runs the sandbox: opens the database, creates the engine, makes sure the demo partner exists, serves the
  * app and prints where and with which credentials (once, to stdout; the operational log never sees them).
- * Closes cleanly on SIGINT/SIGTERM: stops accepting, lets in-flight requests finish, closes the database.
+ * Delivers webhooks in the background from start to close. Closes cleanly on SIGINT/SIGTERM: stops accepting,
+ * lets in-flight requests finish, stops webhook delivery (unfinished attempts are given back, to be sent again
+ * on the next start), closes the database.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { DEFAULT_DB_FILE } from './db/connect.ts';
 import { ensureDemoPartner, type DemoCredentials } from './demo-partner.ts';
 import { openEngine } from './engine/index.ts';
 import type { Engine } from './engine.ts';
+import { answerClientErrors } from './http/client-error.ts';
 import { createLogger } from './http/logger.ts';
 import { buildDocsSite } from '../scripts/docs/site.ts';
 import { repoRoot } from '../scripts/spec-documents.ts';
@@ -84,7 +87,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const engine = await openEngine({ file });
   try {
     const demoPartner = await ensureDemoPartner(engine, file);
+    // Deliveries left pending by a previous run (or a crash) resume now; engine.close() stops the loop.
+    engine.startWebhookDelivery({ onError: (error) => logger.error({ err: error }, 'webhook delivery failed') });
     const running = createServer(createApp({ engine, adminToken, trustProxy, validateResponses, logger, ...(docsDir ? { docsDir } : {}) }));
+    answerClientErrors(running);
     const address = await listen(running, port, host);
     const origin = originOf(host, address.port);
 

@@ -59,4 +59,46 @@ program
   .option('--ignore <file>', 'accepted changes with a reason and an expiry date (default: openapi/diff-ignore.yaml when present)')
   .action(run(() => import('./commands/diff.ts'), (m) => m.diffCommand));
 
+const conformance = program.command('conformance').description('certify a server or a partner integration against the contract');
+
+conformance
+  .command('server')
+  .description('run the server conformance suite against a base URL (exit 0 only when no MUST check fails)')
+  .requiredOption('--base-url <url>', 'API root including /api/v1, e.g. http://127.0.0.1:4010/api/v1')
+  .requiredOption('--api-key <key>', 'partner API key')
+  .requiredOption('--api-secret <secret>', 'partner API secret (also the signing key)')
+  .option('--sandbox-url <url>', 'sandbox origin whose control API (/sandbox/v1) drives operator state; without it those checks SKIP')
+  .option('--admin-token <token>', 'bearer token for the control API')
+  .option('--json <file>', 'write the JSON report')
+  .option('--junit <file>', 'write JUnit XML')
+  .option('--html <file>', 'write a self-contained HTML report')
+  .option('--include-rate-limits', 'also run the RATE checks that exhaust a rate-limit window (destructive)')
+  .option('--only <ids>', 'comma-separated check ids or groups to run (e.g. AUTH,SIGN-STALE)')
+  .option('--webhook-timeout <ms>', 'how long to wait for a webhook delivery (default 8000)')
+  .action(run(() => import('./commands/conformance-server.ts'), (m) => m.conformanceServerCommand));
+
+conformance
+  .command('partner')
+  .description("certify a partner integration: run its test against a certification session and grade what it did (exit 0 only when no MUST check fails)")
+  .requiredOption('--run <command>', "the partner's certification command (shell), run with STARSHIP_BASE_URL, STARSHIP_API_KEY, STARSHIP_API_SECRET and the STARSHIP_CERT_* variables")
+  .option('--sandbox-url <url>', 'sandbox origin to run the session on (default: a sandbox started in process on a loopback port, in memory)')
+  .option('--admin-token <token>', 'bearer token for that sandbox\'s control API')
+  .option('--json <file>', 'write the signed JSON report')
+  .option('--junit <file>', 'write JUnit XML')
+  .option('--html <file>', 'write a self-contained HTML report')
+  .option('--timeout <seconds>', 'stop the command after this long (default 120)')
+  .option('--pending-seconds <seconds>', 'how long the DELAYED order stays PENDING (default 3)')
+  .option('--ip-allowlist <cidrs>', "comma-separated networks the command calls from (default loopback; for a remote --sandbox-url)")
+  .option('--webhook-host <host>', 'address the command binds its webhook receiver to, reachable by the sandbox (default 127.0.0.1)')
+  .action(run(() => import('./commands/conformance-partner.ts'), (m) => m.conformancePartnerCommand));
+
+conformance
+  .command('verify-report')
+  .description('check that a signed certification report was not edited since the sandbox signed it (exit 1 when it was)')
+  .argument('<file>', 'the JSON report written by conformance partner --json')
+  .option('--public-key <file>', "the sandbox's Ed25519 public key (PEM), e.g. saved from getReportSigningKey")
+  .option('--sandbox-url <url>', 'fetch the public key from this sandbox (GET /sandbox/v1/certification/signing-key)')
+  .option('--admin-token <token>', 'bearer token for that sandbox\'s control API')
+  .action(run(() => import('./commands/verify-report.ts'), (m) => m.verifyReportCommand));
+
 await program.parseAsync();

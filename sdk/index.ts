@@ -5,6 +5,7 @@ export { type Page, type Pagination } from './pagination.ts';
 export { createStarshipTransport, type RetryEvent, type RetryOptions, type TransportOptions } from './transport.ts';
 export { canonicalRequestString, signRequest, verifyRequestSignature, WRITE_METHODS } from './signing.ts';
 export { signWebhookPayload, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from './webhooks.ts';
+export { starshipWebhooks, type StarshipWebhooksOptions } from './express.ts';
 export {
   isRecognizedWebhookEvent,
   isWebhookEventType,

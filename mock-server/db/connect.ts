@@ -6,14 +6,16 @@
  * Two adjustments between Kysely and better-sqlite3:
  * - prepared statements are cached (bounded LRU): Kysely prepares every query afresh, and most of a
  *   placeOrder's cost would otherwise be SQLite re-parsing the same dozen statements;
- * - transactions start with BEGIN IMMEDIATE, so a second process sharing the file queues on the busy
- *   timeout instead of failing a deferred read→write upgrade with SQLITE_BUSY.
+ * - the driver (sqlite-driver.ts) commits transactions in groups, and starts them with BEGIN IMMEDIATE,
+ *   so a second process sharing the file queues on the busy timeout instead of failing a deferred
+ *   read→write upgrade with SQLITE_BUSY.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './schema.ts';
+import { groupCommitDialect } from './sqlite-driver.ts';
 
 export const DEFAULT_DB_FILE = '.sandbox/starship.db';
 export const MEMORY = ':memory:';
@@ -33,7 +35,7 @@ export function openDatabase(options: OpenDatabaseOptions = {}): Kysely<Database
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite, options.statementCacheSize ?? 256) }) });
+  return new Kysely<Database>({ dialect: groupCommitDialect(cachingDatabase(sqlite, options.statementCacheSize ?? 256), sqlite) });
 }
 
 function cachingDatabase(sqlite: BetterSqlite3.Database, capacity: number): SqliteDatabase {
@@ -44,15 +46,14 @@ function cachingDatabase(sqlite: BetterSqlite3.Database, capacity: number): Sqli
       sqlite.close();
     },
     prepare: (text: string) => {
-      const sqlText = text === 'begin' ? 'begin immediate' : text;
-      let statement = cache.get(sqlText);
+      let statement = cache.get(text);
       if (statement) {
-        cache.delete(sqlText);
+        cache.delete(text);
       } else {
-        statement = sqlite.prepare(sqlText) as unknown as SqliteStatement;
+        statement = sqlite.prepare(text) as unknown as SqliteStatement;
         if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
       }
-      cache.set(sqlText, statement);
+      cache.set(text, statement);
       return statement;
     },
   };

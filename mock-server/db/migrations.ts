@@ -204,7 +204,92 @@ const initial: Migration = {
   },
 };
 
-export const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial };
+/**
+ * Webhook delivery (issue 4): the outbox of events (written in the transaction of the state change that caused
+ * them), one delivery per subscribed endpoint with its claim (claim_token + claimed_until, a lease on the
+ * sandbox clock), every attempt, delivery faults, reconciliation drifts and per-wallet low-balance thresholds.
+ */
+const webhookDelivery: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('webhook_events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('partner_id', 'text', (c) => c.notNull().references('partners.id'))
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('subject_id', 'text')
+      .addColumn('payload_json', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('webhook_events_subject_idx').on('webhook_events').columns(['subject_id', 'id']).execute();
+
+    await db.schema
+      .createTable('webhook_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('event_id', 'text', (c) => c.notNull().references('webhook_events.id'))
+      .addColumn('partner_id', 'text', (c) => c.notNull())
+      .addColumn('webhook_id', 'text', (c) => c.notNull())
+      .addColumn('event_type', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempt_count', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'text')
+      .addColumn('held', 'integer', (c) => c.notNull())
+      .addColumn('claim_token', 'text')
+      .addColumn('claimed_until', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('webhook_deliveries_event_endpoint_uq', ['event_id', 'webhook_id'])
+      .execute();
+    await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+    await db.schema.createIndex('webhook_deliveries_created_idx').on('webhook_deliveries').columns(['created_at', 'id']).execute();
+    await db.schema.createIndex('webhook_deliveries_webhook_idx').on('webhook_deliveries').columns(['webhook_id', 'created_at']).execute();
+
+    await db.schema
+      .createTable('webhook_attempts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('delivery_id', 'text', (c) => c.notNull().references('webhook_deliveries.id'))
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('status_code', 'integer')
+      .addColumn('latency_ms', 'integer', (c) => c.notNull())
+      .addColumn('error', 'text')
+      .addColumn('fault', 'text')
+      .execute();
+    await db.schema.createIndex('webhook_attempts_delivery_idx').on('webhook_attempts').columns(['delivery_id', 'id']).execute();
+
+    await db.schema
+      .createTable('webhook_faults')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('partner_id', 'text')
+      .addColumn('webhook_id', 'text')
+      .addColumn('event_type', 'text')
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('remaining', 'integer', (c) => c.notNull())
+      .addColumn('delay_seconds', 'integer')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('webhook_faults_armed_idx').on('webhook_faults').columns(['remaining', 'id']).execute();
+
+    await db.schema
+      .createTable('reconciliation_drifts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('partner_id', 'text', (c) => c.notNull().references('partners.id'))
+      .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+      .addColumn('date', 'text', (c) => c.notNull())
+      .addColumn('vendor', 'text', (c) => c.notNull())
+      .addColumn('product_id', 'integer', (c) => c.notNull())
+      .addColumn('our_allocation', 'text', (c) => c.notNull())
+      .addColumn('vendor_record', 'text', (c) => c.notNull())
+      .addColumn('resolution', 'text', (c) => c.notNull())
+      .addColumn('detected_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('reconciliation_drifts_partner_date_idx').on('reconciliation_drifts').columns(['partner_id', 'date', 'id']).execute();
+
+    await db.schema.alterTable('wallets').addColumn('low_balance_threshold_minor', 'bigint').execute();
+  },
+};
+
+export const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial, '0002_webhook_delivery': webhookDelivery };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -23,6 +23,8 @@ export interface WalletsTable {
   currency: string;
   balance_minor: number;
   updated_at: string;
+  /** A debit taking the balance below this emits `wallet.balance_threshold` (flag permitting); null: none. */
+  low_balance_threshold_minor?: number | null;
 }
 
 export interface LedgerTransactionsTable {
@@ -165,6 +167,76 @@ export interface FaultsTable {
   created_at: string;
 }
 
+/** The outbox: one row per event, inserted in the transaction of the state change that caused it. */
+export interface WebhookEventsTable {
+  id: string;
+  partner_id: string;
+  type: string;
+  /** The order (or other resource) the event is about. */
+  subject_id: string | null;
+  /** The whole envelope as delivered (never voucher codes). */
+  payload_json: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  partner_id: string;
+  webhook_id: string;
+  event_type: string;
+  url: string;
+  /** PENDING, RETRYING, SUCCEEDED or FAILED. */
+  status: string;
+  attempt_count: number;
+  /** Due time on the sandbox clock; null once SUCCEEDED or FAILED. */
+  next_attempt_at: string | null;
+  /** 1 while an OUT_OF_ORDER fault holds it back until the endpoint's next delivery has been sent. */
+  held: number;
+  /** Set by the dispatcher instance that claimed it; the claim lapses at claimed_until (sandbox clock). */
+  claim_token: string | null;
+  claimed_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  at: string;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  /** The delivery fault applied to this attempt, if any. */
+  fault: string | null;
+}
+
+export interface WebhookFaultsTable {
+  id: string;
+  partner_id: string | null;
+  webhook_id: string | null;
+  event_type: string | null;
+  kind: string;
+  count: number;
+  remaining: number;
+  delay_seconds: number | null;
+  created_at: string;
+}
+
+export interface ReconciliationDriftsTable {
+  id: string;
+  partner_id: string;
+  order_id: string;
+  /** The reconciliation date (UTC) whose report lists it: the order's creation date. */
+  date: string;
+  vendor: string;
+  product_id: number;
+  our_allocation: string;
+  vendor_record: string;
+  resolution: string;
+  detected_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value_json: string;
@@ -190,4 +262,9 @@ export interface Database {
   faults: FaultsTable;
   settings: SettingsTable;
   clock: ClockTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_faults: WebhookFaultsTable;
+  reconciliation_drifts: ReconciliationDriftsTable;
 }

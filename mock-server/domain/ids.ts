@@ -16,6 +16,9 @@ export const ID_PREFIXES = {
   fault: 'flt',
   request: 'req',
   delivery: 'dlv',
+  attempt: 'att',
+  webhookFault: 'wfl',
+  drift: 'drf',
   voucher: 'vch',
 } as const;
 

@@ -5,12 +5,15 @@ import { createIdFactory, type IdKind } from '../domain/ids.ts';
 import { decryptText, encryptText } from '../domain/voucher-crypto.ts';
 import type { Catalog } from './catalog.ts';
 import type { VirtualClock } from './clock.ts';
+import { OutboxSignal } from './outbox-signal.ts';
 
 /** A Kysely instance or a transaction: modules take either, and must use the one they are given. */
 export type Executor = Kysely<Database>;
 
 export class EngineContext {
   readonly #newId = createIdFactory();
+  /** Notified when an event enters the outbox or the clock moves (webhook-dispatcher wakes on it). */
+  readonly outbox = new OutboxSignal();
 
   constructor(
     readonly db: Kysely<Database>,

@@ -3,6 +3,7 @@
  * pump) or from a simulated vendor (operator approval, ALLOW_AUTO_VENDOR_FULFILL). Runs inside the
  * caller's transaction; the order's status, sub_status and timeline follow its items (domain/order-rules.ts).
  */
+import { prepare, valuesOf } from '../db/prepared.ts';
 import type { CatalogProduct } from '../domain/catalog-seed.ts';
 import { VENDORS, type OrderItemStatus, type Vendor } from '../domain/enums.ts';
 import { fulfillmentState, type OrderState, type UnitSource } from '../domain/order-rules.ts';
@@ -138,7 +139,24 @@ async function createPendingItems(ctx: EngineContext, exec: Executor, order: Ord
   return items;
 }
 
+const ORDER_COLUMNS = [
+  'id', 'partner_id', 'product_id', 'amount_minor', 'quantity', 'currency', 'total_minor', 'refunded_minor', 'status',
+  'sub_status', 'delivery_time', 'reference', 'customer_info_json', 'timeline_json', 'created_at', 'updated_at',
+] as const;
+const ITEM_COLUMNS = ['id', 'order_id', 'position', 'product_id', 'amount_minor', 'status', 'voucher_id', 'source', 'delivered_at'] as const;
+/** Every placed order writes one order row and (usually) one item: prepared (db/prepared.ts). */
+const insertOrderRow = prepare<OrderRow, never>((db, p) => db.insertInto('orders').values(valuesOf(p, ORDER_COLUMNS)));
+const insertItemRow = prepare<ItemRow, never>((db, p) => db.insertInto('order_items').values(valuesOf(p, ITEM_COLUMNS)));
+
+export async function insertOrder(exec: Executor, order: OrderRow): Promise<void> {
+  await insertOrderRow.execute(exec, order);
+}
+
 export async function insertItems(exec: Executor, items: readonly ItemRow[]): Promise<void> {
+  if (items.length === 1) {
+    await insertItemRow.execute(exec, items[0]!);
+    return;
+  }
   for (let i = 0; i < items.length; i += 500) await exec.insertInto('order_items').values(items.slice(i, i + 500)).execute();
 }
 

@@ -1,11 +1,24 @@
 /**
- * Idempotency-Key records (DESIGN "Idempotency"): per partner and key, the request fingerprint, the state
- * (IN_PROGRESS while the first request executes, COMPLETED with its response) and a 24 h retention on the
- * virtual clock (from the claim, then from the completion). Past it the record counts as absent, so the
- * key is NEW again. An IN_PROGRESS record older than LOCK_TIMEOUT_SECONDS is treated as abandoned (its
- * request died with the process) and can be claimed.
- * Stored responses are encrypted: a createOrder response carries voucher codes.
+ * Idempotency-Key records (DESIGN "Idempotency"): per partner and key, the request fingerprint and the
+ * COMPLETED response, kept 24 h on the virtual clock from completion. Past that the record counts as
+ * absent, so the key is NEW again. Stored responses are encrypted: a createOrder response carries voucher
+ * codes.
+ *
+ * A claim writes nothing. While a NEW key's request executes, this process remembers it (a second request
+ * with the key is IN_USE, or MISMATCH when it is a different request); the record is written only by
+ * complete(), inside the transaction that made the state it describes, so a rejected or failed request
+ * stores nothing and a claim costs one primary-key read instead of a write transaction of its own.
+ * release() forgets the claim once its request is over (engine/index.ts calls it after the completing
+ * transaction commits; the HTTP layer on failure).
+ *
+ * Should two processes share the database and run the same key at once, complete() finds the other's
+ * record and fails with IN_USE, rolling its transaction back: a key never places two orders. A
+ * cross-process IN_PROGRESS state (for instances sharing PostgreSQL) fits behind the same claim /
+ * complete / release interface; IN_PROGRESS records are already honoured here as in use until
+ * LOCK_TIMEOUT_SECONDS old, as are claims held in memory.
  */
+import { ApiError } from '../api-error.ts';
+import { prepare } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
 import type { IdempotencyClaim, IdempotencyScope, StoredResponse } from '../engine.ts';
 import type { EngineContext, Executor } from './context.ts';
@@ -15,101 +28,121 @@ export const LOCK_TIMEOUT_SECONDS = 5 * 60;
 /** Expired records are purged once every this many claims. */
 const PURGE_EVERY = 1000;
 
+type Row = Database['idempotency_keys'];
+
+const findRecord = prepare<{ partnerId: string; key: string }, Row>((db, p) =>
+  db.selectFrom('idempotency_keys').selectAll().where('partner_id', '=', p.partnerId).where('key', '=', p.key),
+);
+
+/** Inserts the COMPLETED record over nothing, an expired record or an IN_PROGRESS one; never over a live completion. */
+const storeCompleted = prepare<Omit<Row, 'state'> & { nowIso: string }, Row>((db, p) =>
+  db
+    .insertInto('idempotency_keys')
+    .values({
+      partner_id: p.partner_id,
+      key: p.key,
+      fingerprint: p.fingerprint,
+      state: 'COMPLETED',
+      response_enc: p.response_enc,
+      created_at: p.created_at,
+      expires_at: p.expires_at,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['partner_id', 'key'])
+        .doUpdateSet((eb) => ({
+          fingerprint: eb.ref('excluded.fingerprint'),
+          state: eb.ref('excluded.state'),
+          response_enc: eb.ref('excluded.response_enc'),
+          created_at: eb.ref('excluded.created_at'),
+          expires_at: eb.ref('excluded.expires_at'),
+        }))
+        .where((eb) => eb.or([eb('idempotency_keys.state', '=', 'IN_PROGRESS'), eb('idempotency_keys.expires_at', '<', p.nowIso)])),
+    ),
+);
+
+interface Running {
+  fingerprint: string;
+  sinceMs: number;
+  /** Settles once the claim's lookup is done: true when it turned out NEW (and is now running). */
+  decided: Promise<boolean>;
+}
+
 export class IdempotencyStore {
   #claims = 0;
+  readonly #running = new Map<string, Running>();
 
   constructor(private readonly ctx: EngineContext) {}
 
   async claim(scope: IdempotencyScope): Promise<IdempotencyClaim> {
-    const { ctx } = this;
     if (++this.#claims % PURGE_EVERY === 0) await this.purgeExpired();
-    const nowMs = ctx.clock.nowMs();
-    const nowIso = new Date(nowMs).toISOString();
-    const fresh = {
-      partner_id: scope.partnerId,
-      key: scope.key,
-      fingerprint: scope.fingerprint,
-      state: 'IN_PROGRESS',
-      response_enc: null,
-      created_at: nowIso,
-      expires_at: new Date(nowMs + RETENTION_SECONDS * 1000).toISOString(),
-    };
-    // The common case, a new key, is one statement; only a key seen before needs the transaction.
-    if (await insertIfAbsent(ctx.db, fresh)) return { outcome: 'NEW' };
-    return ctx.db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .where('partner_id', '=', scope.partnerId)
-        .where('key', '=', scope.key)
-        .executeTakeFirst();
-      if (!existing) return (await insertIfAbsent(trx, fresh)) ? { outcome: 'NEW' } : { outcome: 'IN_USE' };
-      const abandoned = existing.state === 'IN_PROGRESS' && Date.parse(existing.created_at) + LOCK_TIMEOUT_SECONDS * 1000 < nowMs;
-      if (existing.expires_at < nowIso || abandoned) {
-        await trx
-          .updateTable('idempotency_keys')
-          .set({ fingerprint: fresh.fingerprint, state: fresh.state, response_enc: null, created_at: fresh.created_at, expires_at: fresh.expires_at })
-          .where('partner_id', '=', scope.partnerId)
-          .where('key', '=', scope.key)
-          .execute();
-        return { outcome: 'NEW' };
-      }
-      if (existing.fingerprint !== scope.fingerprint) return { outcome: 'MISMATCH' };
-      if (existing.state !== 'COMPLETED' || existing.response_enc === null) return { outcome: 'IN_USE' };
-      const response = JSON.parse(ctx.decrypt(existing.response_enc, responseContext(scope))) as StoredResponse;
-      return { outcome: 'REPLAYED', response };
-    });
+    const id = runningId(scope);
+    for (;;) {
+      const running = this.#running.get(id);
+      if (!running) break;
+      // A claim still looking its key up may find a record and let go: then look again.
+      if (!(await running.decided) || this.#running.get(id) !== running) continue;
+      if (running.sinceMs + LOCK_TIMEOUT_SECONDS * 1000 < this.ctx.clock.nowMs()) break;
+      return { outcome: running.fingerprint === scope.fingerprint ? 'IN_USE' : 'MISMATCH' };
+    }
+
+    const nowMs = this.ctx.clock.nowMs();
+    let decide!: (isNew: boolean) => void;
+    const mine: Running = { fingerprint: scope.fingerprint, sinceMs: nowMs, decided: new Promise((resolve) => (decide = resolve)) };
+    this.#running.set(id, mine);
+    let claim: IdempotencyClaim | undefined;
+    try {
+      const { rows } = await findRecord.execute(this.ctx.db, { partnerId: scope.partnerId, key: scope.key });
+      claim = this.#outcome(rows[0], scope, nowMs);
+      return claim;
+    } finally {
+      const isNew = claim?.outcome === 'NEW';
+      if (!isNew && this.#running.get(id) === mine) this.#running.delete(id);
+      decide(isNew);
+    }
   }
 
+  /** The claim's request is over: its record is stored, or it stored nothing and the key is free again. */
   async release(scope: IdempotencyScope): Promise<void> {
-    await this.ctx.db
-      .deleteFrom('idempotency_keys')
-      .where('partner_id', '=', scope.partnerId)
-      .where('key', '=', scope.key)
-      .where('state', '=', 'IN_PROGRESS')
-      .execute();
+    this.#running.delete(runningId(scope));
   }
 
   /** Stores the response as COMPLETED; run it inside the transaction that made the state it describes. */
   async complete(exec: Executor, scope: IdempotencyScope, response: StoredResponse): Promise<void> {
     const { ctx } = this;
-    const response_enc = ctx.encrypt(JSON.stringify(response), responseContext(scope));
     const nowMs = ctx.clock.nowMs();
-    // Kept 24 h from when the response was stored.
-    const expires_at = new Date(nowMs + RETENTION_SECONDS * 1000).toISOString();
-    const updated = await exec
-      .updateTable('idempotency_keys')
-      .set({ state: 'COMPLETED', response_enc, fingerprint: scope.fingerprint, expires_at })
-      .where('partner_id', '=', scope.partnerId)
-      .where('key', '=', scope.key)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) > 0) return;
-    await exec
-      .insertInto('idempotency_keys')
-      .values({
-        partner_id: scope.partnerId,
-        key: scope.key,
-        fingerprint: scope.fingerprint,
-        state: 'COMPLETED',
-        response_enc,
-        created_at: new Date(nowMs).toISOString(),
-        expires_at,
-      })
-      .execute();
+    const nowIso = new Date(nowMs).toISOString();
+    const stored = await storeCompleted.execute(exec, {
+      partner_id: scope.partnerId,
+      key: scope.key,
+      fingerprint: scope.fingerprint,
+      response_enc: ctx.encrypt(JSON.stringify(response), responseContext(scope)),
+      created_at: nowIso,
+      // Kept 24 h from when the response was stored.
+      expires_at: new Date(nowMs + RETENTION_SECONDS * 1000).toISOString(),
+      nowIso,
+    });
+    if (Number(stored.numAffectedRows ?? 0) === 0) {
+      throw new ApiError(409, 'E_IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key was completed by another request meanwhile.');
+    }
   }
 
   async purgeExpired(): Promise<void> {
     await this.ctx.db.deleteFrom('idempotency_keys').where('expires_at', '<', this.ctx.clock.nowIso()).execute();
   }
+
+  #outcome(record: Row | undefined, scope: IdempotencyScope, nowMs: number): IdempotencyClaim {
+    if (!record || record.expires_at < new Date(nowMs).toISOString()) return { outcome: 'NEW' };
+    if (record.state === 'IN_PROGRESS' && Date.parse(record.created_at) + LOCK_TIMEOUT_SECONDS * 1000 < nowMs) return { outcome: 'NEW' };
+    if (record.fingerprint !== scope.fingerprint) return { outcome: 'MISMATCH' };
+    if (record.state !== 'COMPLETED' || record.response_enc === null) return { outcome: 'IN_USE' };
+    const response = JSON.parse(this.ctx.decrypt(record.response_enc, responseContext(scope))) as StoredResponse;
+    return { outcome: 'REPLAYED', response };
+  }
 }
 
-async function insertIfAbsent(exec: Executor, row: Database['idempotency_keys']): Promise<boolean> {
-  const inserted = await exec
-    .insertInto('idempotency_keys')
-    .values(row)
-    .onConflict((oc) => oc.columns(['partner_id', 'key']).doNothing())
-    .executeTakeFirst();
-  return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+function runningId(scope: IdempotencyScope): string {
+  return `${scope.partnerId}\u0000${scope.key}`;
 }
 
 function responseContext(scope: IdempotencyScope): string {

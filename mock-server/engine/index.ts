@@ -3,13 +3,17 @@
  * seeds the catalog and its initial stock on first start, checks the encryption key against the database
  * and loads the clock offset. `openEngine` adds opening the database file and loading the key.
  */
+import type { KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { openDatabase, DEFAULT_DB_FILE } from '../db/connect.ts';
-import { loadEncryptionKey } from '../db/encryption-key.ts';
+import { ENCRYPTION_KEY_ENV, loadEncryptionKey } from '../db/encryption-key.ts';
+import { generateReportSigningKey, loadReportSigningKey, REPORT_SIGNING_KEY_ENV } from '../db/report-signing-key.ts';
 import { migrateToLatest } from '../db/migrations.ts';
+import { openPostgres } from '../db/postgres.ts';
 import type { Database } from '../db/schema.ts';
 import type { Engine } from '../engine.ts';
 import { Catalog } from './catalog.ts';
+import { Certification } from './certification.ts';
 import { VirtualClock } from './clock.ts';
 import { EngineContext } from './context.ts';
 import { invalid } from './errors.ts';
@@ -20,12 +24,15 @@ import { getOrder, listOrders, placeOrder, simulateOrder } from './orders.ts';
 import { createPartner, findPartnerByApiKey, fundWallet } from './partners.ts';
 import { calculateCharges, checkAvailability, getProduct, listCategories, listProducts } from './products.ts';
 import { pumpInventory } from './pump.ts';
-import { getReconciliation } from './reconciliation.ts';
+import { getReconciliation, injectReconciliationDrift } from './reconciliation.ts';
 import { RequestLog } from './request-log.ts';
 import { resetSandbox } from './reset.ts';
 import { checkKey, ensureInitialStock, seedCatalog } from './seed.ts';
 import { readSettings, updateSettings } from './settings.ts';
 import { listTransactions, listWallets } from './wallets.ts';
+import { setWalletThreshold } from './wallet-thresholds.ts';
+import { injectWebhookFault, listDeliveries } from './deliveries.ts';
+import { WebhookDispatcher } from '../webhook-dispatcher/dispatcher.ts';
 import { deleteWebhook, listWebhooks, rotateWebhookSecret, updateWebhook, upsertWebhook } from './webhooks.ts';
 
 export interface EngineOptions {
@@ -34,6 +41,8 @@ export interface EngineOptions {
   encryptionKey: Buffer;
   /** Real time in ms; the virtual clock adds its offset. For tests. */
   realNow?: () => number;
+  /** Ed25519 key certification reports are signed with (db/report-signing-key.ts); a fresh one when absent. */
+  reportSigningKey?: KeyObject;
 }
 
 /** Seconds advanceClock accepts in one call (one year, as the control API's schema). */
@@ -53,10 +62,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
   const idempotency = new IdempotencyStore(ctx);
   const requestLog = new RequestLog(ctx);
   const faults = new FaultBook(ctx);
+  let dispatcher = new WebhookDispatcher(ctx);
 
   const clockView = () => ({ now: clock.nowIso(), offset_seconds: clock.offsetSeconds });
 
-  return {
+  const engine: Engine & { readonly context: EngineContext } = {
     context: ctx,
     clock,
 
@@ -64,7 +74,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
 
     claimIdempotencyKey: (scope) => idempotency.claim(scope),
     releaseIdempotencyKey: (scope) => idempotency.release(scope),
-    completeIdempotencyKey: (scope, response) => idempotency.complete(db, scope, response),
+    completeIdempotencyKey: async (scope, response) => {
+      await idempotency.complete(db, scope, response);
+      await idempotency.release(scope);
+    },
 
     listCategories: async (query) => listCategories(ctx, query),
     listProducts: (query) => listProducts(ctx, query),
@@ -72,7 +85,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
     checkAvailability: (productId, body) => checkAvailability(ctx, productId, body),
     calculateCharges: (_partnerId, body) => calculateCharges(ctx, body),
 
-    placeOrder: (partnerId, body, scope) => placeOrder(ctx, idempotency, partnerId, body, scope),
+    placeOrder: async (partnerId, body, scope) => {
+      const order = await placeOrder(ctx, idempotency, partnerId, body, scope);
+      // Committed: the stored record answers the key from now on.
+      if (scope) await idempotency.release(scope);
+      return order;
+    },
     listOrders: (partnerId, query) => listOrders(ctx, partnerId, query),
     getOrder: (partnerId, orderId) => getOrder(ctx, partnerId, orderId),
     simulateOrder: (partnerId, body) => simulateOrder(ctx, partnerId, body),
@@ -100,6 +118,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
         throw invalid(`seconds must be an integer between 1 and ${MAX_ADVANCE_SECONDS}`);
       }
       await clock.setOffset(db, clock.offsetSeconds + seconds);
+      // Retries the jump made due are attempted now, not at the next poll.
+      ctx.outbox.notify();
       return clockView();
     },
     getSettings: () => readSettings(db),
@@ -119,24 +139,63 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
     logRequest: (entry) => requestLog.append(entry),
     listRequests: (query) => requestLog.list(query),
 
+    startWebhookDelivery: (deliveryOptions = {}) => {
+      if (dispatcher.running) return;
+      dispatcher = new WebhookDispatcher(ctx, deliveryOptions);
+      dispatcher.start();
+    },
+    listWebhookDeliveries: (query) => listDeliveries(ctx, query),
+    replayWebhookDelivery: (deliveryId) => dispatcher.replay(deliveryId),
+    injectWebhookFault: (body) => injectWebhookFault(ctx, body),
+    injectReconciliationDrift: (body) => injectReconciliationDrift(ctx, body),
+    setWalletThreshold: (partnerId, currency, body) => setWalletThreshold(ctx, partnerId, currency, body),
+
+    createCertificationSession: (body) => certification.create(body),
+    gradeCertificationSession: (sessionId, body) => certification.grade(sessionId, body),
+    getReportSigningKey: async () => certification.signingKeyInfo(),
+    certificationWitness: (apiKey) => certification.witness(apiKey),
+
     close: async () => {
       try {
+        await certification.close();
+        await dispatcher.stop();
         await requestLog.flush();
       } finally {
         await db.destroy();
       }
     },
   };
+  const certification = new Certification(engine, options.reportSigningKey ?? generateReportSigningKey());
+  return engine;
 }
 
-/** Opens (or creates) the sandbox database file, or `:memory:`, with its key, and starts the engine on it. */
-export async function openEngine(options: { file?: string; env?: NodeJS.ProcessEnv; realNow?: () => number } = {}) {
+export interface OpenEngineOptions {
+  /** SQLite file, or `:memory:` (the embedded default). */
+  file?: string;
+  /** A PostgreSQL URL instead of a file: several instances share its state. */
+  databaseUrl?: string;
+  env?: NodeJS.ProcessEnv;
+  realNow?: () => number;
+}
+
+/**
+ * Opens (or creates) the sandbox database — a SQLite file, `:memory:`, or a PostgreSQL URL — with its key,
+ * and starts the engine on it. Instances sharing PostgreSQL must share the key, so it comes from
+ * STARSHIP_ENCRYPTION_KEY there (a key file beside the database only exists for SQLite).
+ */
+export async function openEngine(options: OpenEngineOptions = {}) {
+  const env = options.env ?? process.env;
   const file = options.file ?? DEFAULT_DB_FILE;
-  // The database first: opening it creates its directory, where the key file lives.
-  const db = openDatabase({ file });
+  if (options.databaseUrl && !env[ENCRYPTION_KEY_ENV]) {
+    throw new Error(`${ENCRYPTION_KEY_ENV} must be set with a database URL: every instance on that database needs the same key`);
+  }
+  // The database first: opening a file creates its directory, where the key file lives.
+  const db = options.databaseUrl ? openPostgres({ url: options.databaseUrl }) : openDatabase({ file });
   try {
-    const encryptionKey = loadEncryptionKey({ file, ...(options.env ? { env: options.env } : {}) });
-    return await createEngine({ db, encryptionKey, ...(options.realNow ? { realNow: options.realNow } : {}) });
+    const encryptionKey = loadEncryptionKey({ file, env });
+    // Instances sharing PostgreSQL share a report key only through the environment; alone, each makes its own.
+    const reportSigningKey = options.databaseUrl && !env[REPORT_SIGNING_KEY_ENV] ? generateReportSigningKey() : loadReportSigningKey({ file, env });
+    return await createEngine({ db, encryptionKey, reportSigningKey, ...(options.realNow ? { realNow: options.realNow } : {}) });
   } catch (error) {
     await db.destroy();
     throw error;

@@ -7,6 +7,7 @@
  * Expired units (expiry before today on the virtual clock) stay in the table but are never allocated.
  */
 import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely';
+import { prepare } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
 import type { CatalogProduct } from '../domain/catalog-seed.ts';
 import type { VoucherStatus } from '../domain/enums.ts';
@@ -93,14 +94,23 @@ export async function availableCount(exec: Executor, pool: PoolKey, today: strin
 /** Takes up to `count` units out of the pool (oldest first) and marks them DELIVERED. */
 export async function allocate(exec: Executor, pool: PoolKey, count: number, today: string, nowIso: string): Promise<StoredVoucher[]> {
   if (count <= 0) return [];
-  const rows = await exec
-    .updateTable('inventory_vouchers')
-    .set({ status: DELIVERED, delivered_at: nowIso })
-    .where('id', 'in', poolQuery(exec, pool, today).select('inventory_vouchers.id').orderBy('inventory_vouchers.id').limit(sql.lit(count)))
-    .where('status', '=', AVAILABLE)
-    .returning(['id', 'secret_enc', 'expiry'])
-    .execute();
+  let query = allocations.get(count);
+  if (!query) allocations.set(count, (query = allocation(count)));
+  const { rows } = await query.execute(exec, { ...pool, today, nowIso });
   return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** Prepared per unit count (a literal LIMIT, see above): placing an order allocates on every request. */
+const allocations = new Map<number, ReturnType<typeof allocation>>();
+function allocation(count: number) {
+  return prepare<PoolKey & { today: string; nowIso: string }, StoredVoucher>((db, p) =>
+    db
+      .updateTable('inventory_vouchers')
+      .set({ status: DELIVERED, delivered_at: p.nowIso })
+      .where('id', 'in', poolQuery(db, p, p.today).select('inventory_vouchers.id').orderBy('inventory_vouchers.id').limit(sql.lit(count)))
+      .where('status', '=', AVAILABLE)
+      .returning(['id', 'secret_enc', 'expiry']),
+  );
 }
 
 function poolQuery(exec: Executor, pool: PoolKey, today: string) {

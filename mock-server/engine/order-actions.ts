@@ -1,7 +1,8 @@
 /**
  * The operator actions of the control API on one order, each in its own transaction and guarded by the
  * order's state (domain/order-rules.ts; 409 E_INVALID_ORDER_STATE otherwise). They return the order as
- * the partner would see it from GET /orders/{order_id}, vouchers decrypted.
+ * the partner would see it from GET /orders/{order_id}, vouchers decrypted. An action that changes the order's
+ * state emits its webhook event in the same transaction (outbox.ts).
  */
 import { formatMinor } from '../domain/money.ts';
 import { cancelledState, FAILED_STATE, refundShare, rejectAction, type OrderAction } from '../domain/order-rules.ts';
@@ -10,6 +11,7 @@ import type { EngineContext, Executor } from './context.ts';
 import { invalidOrderState, notFound } from './errors.ts';
 import { defaultVendor, progressOrder, saveState, withState } from './fulfillment.ts';
 import { findOrder, loadItems, loadItemViews, renderOrder, stateOf, type OrderRow } from './order-view.ts';
+import { recordOrderChange } from './outbox.ts';
 import { moveMoney } from './wallets.ts';
 
 async function actOn(
@@ -24,6 +26,7 @@ async function actOn(
     const rejection = rejectAction(action, orderId, stateOf(order));
     if (rejection) throw invalidOrderState(rejection);
     const updated = await run(trx, order);
+    await recordOrderChange(ctx, trx, order, updated);
     return renderOrder(updated, await loadItemViews(ctx, trx, orderId));
   });
 }

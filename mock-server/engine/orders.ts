@@ -1,6 +1,6 @@
 /**
  * Placing and reading orders. placeOrder is one transaction: voucher allocation, the order and its items,
- * the wallet debit and its ledger row, and the idempotency record's completion — all or nothing (an
+ * the wallet debit and its ledger row, its webhook event (outbox.ts) and the idempotency record's completion — all or nothing (an
  * insufficient balance, found at the debit, rolls the allocation back). See domain/magic.ts for the
  * `reference` values that force a path.
  */
@@ -11,10 +11,11 @@ import { FAILED_STATE, fulfillmentState, isBulk, type OrderState } from '../doma
 import type { IdempotencyScope, ListResult, OrderQuery, S } from '../engine.ts';
 import type { EngineContext, Executor } from './context.ts';
 import { featureDisabled, insufficientFunds, invalid, notFound } from './errors.ts';
-import { cacheUnits, defaultVendor, insertItems, syntheticCacheUnits, timelineNote, vendorUnits, type Unit } from './fulfillment.ts';
+import { cacheUnits, defaultVendor, insertItems, insertOrder, syntheticCacheUnits, timelineNote, vendorUnits, type Unit } from './fulfillment.ts';
 import type { IdempotencyStore } from './idempotency.ts';
 import { availableCount } from './inventory.ts';
 import { resolveLine, type OrderLine } from './order-line.ts';
+import { recordOrderEvent } from './outbox.ts';
 import { findOrder, loadItemViews, renderOrder, type ItemRow, type ItemView, type OrderRow } from './order-view.ts';
 import { pageOf } from './pagination.ts';
 import { autoVendorFulfill, isFlagOn } from './settings.ts';
@@ -65,7 +66,7 @@ export async function placeOrder(
       created_at: nowIso,
       updated_at: nowIso,
     };
-    await trx.insertInto('orders').values(order).execute();
+    await insertOrder(trx, order);
     const items: ItemView[] = units.map((unit, position) => ({
       row: {
         id: ctx.newId('orderItem'),
@@ -101,6 +102,7 @@ export async function placeOrder(
       });
     }
 
+    await recordOrderEvent(ctx, trx, order, items.map((i) => ({ row: i.row, expiry: i.voucher?.expiry ?? null })));
     const rendered = renderOrder(order, items);
     if (scope) await idempotency.complete(trx, scope, { status: 200, body: rendered, headers: {} });
     return rendered;

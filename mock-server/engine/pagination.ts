@@ -17,5 +17,7 @@ export function pageOf(query: PageQuery): Page {
   if (!Number.isInteger(page) || page < 1) problems.push('page must be an integer >= 1');
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) problems.push(`limit must be an integer between 1 and ${MAX_LIMIT}`);
   if (problems.length) throw invalid(...problems);
-  return { limit, offset: (page - 1) * limit };
+  // A page far past the end (page=1e308 is a valid integer) is as empty as the first page past it; an
+  // offset beyond the safe integers would reach SQL as a float, which SQLite rejects (datatype mismatch).
+  return { limit, offset: Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER) };
 }

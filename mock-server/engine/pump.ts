@@ -2,7 +2,8 @@
  * pumpInventory: loads generated vouchers into a (product, amount, currency) pool, like the 30-minute
  * production pump. With DISABLE_AUTO_ORDER_RETRY off, the open orders of that product and denomination are
  * then retried from the cache, oldest first, until the pool runs dry (for an ALLOW_AUTO_VENDOR_FULFILL
- * product the misses go to its vendor, so every open order is served). One transaction.
+ * product the misses go to its vendor, so every open order is served). One transaction, retried orders'
+ * webhook events included.
  */
 import { formatMinor, MoneyFormatError, toMinor } from '../domain/money.ts';
 import { findDenomination } from '../domain/pricing.ts';
@@ -12,6 +13,7 @@ import { invalid } from './errors.ts';
 import { progressOrder } from './fulfillment.ts';
 import { availableCount, insertVouchers, mintVouchers, voucherExpiry, type PoolKey } from './inventory.ts';
 import { describeDenominations } from './order-line.ts';
+import { recordOrderChange } from './outbox.ts';
 import { readSettings } from './settings.ts';
 
 export const MAX_PUMP = 10_000;
@@ -56,7 +58,9 @@ export async function pumpInventory(ctx: EngineContext, body: C['PumpInventoryRe
         .execute();
       for (const order of open) {
         if (!vendorFallback && (await availableCount(trx, pool, ctx.clock.today(), 1)) === 0) break;
-        if ((await progressOrder(ctx, trx, order)).delivered > 0) retried.push(order.id);
+        const progress = await progressOrder(ctx, trx, order);
+        await recordOrderChange(ctx, trx, order, progress.order);
+        if (progress.delivered > 0) retried.push(order.id);
       }
     }
     return {

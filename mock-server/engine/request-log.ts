@@ -7,6 +7,7 @@
  * a commit per request was a measurable share of each request. list() flushes first (read-your-writes),
  * and close()/resetSandbox flush too, so a clean close loses nothing.
  */
+import { prepare, valuesOf } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
 import type { C, ListResult, RequestLogQuery } from '../engine.ts';
 import type { EngineContext } from './context.ts';
@@ -18,6 +19,10 @@ export const MAX_ENTRIES = 10_000;
 const PRUNE_EVERY = 500;
 const FLUSH_MS = 25;
 const FLUSH_SIZE = 256;
+
+const ENTRY_COLUMNS = ['id', 'at', 'partner_id', 'operation_id', 'trace_id', 'entry_json'] as const;
+/** One row per request: prepared (db/prepared.ts), it costs a fraction of building the insert each time. */
+const insertEntry = prepare<Database['request_log'], never>((db, p) => db.insertInto('request_log').values(valuesOf(p, ENTRY_COLUMNS)));
 
 interface Batch {
   rows: Database['request_log'][];
@@ -69,7 +74,7 @@ export class RequestLog {
 
   async #write(rows: Database['request_log'][]): Promise<void> {
     await this.ctx.db.transaction().execute(async (trx) => {
-      for (const row of rows) await trx.insertInto('request_log').values(row).execute();
+      for (const row of rows) await insertEntry.execute(trx, row);
     });
     const before = this.#writes;
     this.#writes += rows.length;

@@ -1,7 +1,7 @@
 /**
  * resetSandbox: back to a freshly started sandbox in one transaction. Deleted: every partner (with its
- * wallets, ledger, orders, webhook endpoints and idempotency records), every voucher, fault and request-log
- * entry. Restored: the initial inventory (the same pools as on first start, new codes), the default
+ * wallets, ledger, orders, webhook endpoints, events, deliveries, drifts and idempotency records), every
+ * voucher, fault (request and delivery faults) and request-log entry. Restored: the initial inventory (the same pools as on first start, new codes), the default
  * settings and the clock (offset 0). Kept: the catalog and the encryption key. Partners, including any the
  * server created at startup, must be created again.
  */
@@ -12,6 +12,11 @@ import { SETTING_KEYS } from './settings.ts';
 const WIPED = [
   'request_log',
   'faults',
+  'webhook_faults',
+  'webhook_attempts',
+  'webhook_deliveries',
+  'webhook_events',
+  'reconciliation_drifts',
   'idempotency_keys',
   'webhook_endpoints',
   'ledger_transactions',

@@ -1,4 +1,7 @@
-/** Shared by the engine's tests: engines on a temp-dir SQLite file and on :memory:, and the ledger invariant. */
+/**
+ * Shared by the engine's tests: engines on a temp-dir SQLite file, on :memory: and — when
+ * STARSHIP_TEST_DATABASE_URL names a PostgreSQL server — on a fresh PostgreSQL database; and the ledger invariant.
+ */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,21 +9,29 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { sql } from 'kysely';
 import type { C } from '../engine.ts';
+import { ENCRYPTION_KEY_ENV } from '../db/encryption-key.ts';
+import { createTestDatabase, testServerUrl } from '../db/postgres-test-database.ts';
+import { generateKey } from '../domain/voucher-crypto.ts';
 import { openEngine } from './index.ts';
 
 export type TestEngine = Awaited<ReturnType<typeof openEngine>>;
-export type Backend = 'file' | 'memory';
-export const BACKENDS: readonly Backend[] = ['file', 'memory'];
+export type Backend = 'file' | 'memory' | 'postgres';
+export const BACKENDS: readonly Backend[] = testServerUrl() ? ['file', 'memory', 'postgres'] : ['file', 'memory'];
 
-/** A fresh engine; a file backend lives in its own temp dir, removed after the test. */
+/** A fresh engine; a file backend lives in its own temp dir, a postgres one in its own database, removed after the test. */
 export async function startEngine(t: TestContext, backend: Backend, realNow?: () => number): Promise<TestEngine> {
-  let file = ':memory:';
+  const location: { file?: string; databaseUrl?: string; env: NodeJS.ProcessEnv } = { file: ':memory:', env: {} };
   if (backend === 'file') {
     const dir = mkdtempSync(join(tmpdir(), 'starship-engine-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
-    file = join(dir, 'starship.db');
+    location.file = join(dir, 'starship.db');
+  } else if (backend === 'postgres') {
+    const database = await createTestDatabase(testServerUrl()!);
+    t.after(() => database.drop());
+    location.databaseUrl = database.url;
+    location.env = { [ENCRYPTION_KEY_ENV]: generateKey().toString('hex') };
   }
-  const engine = await openEngine({ file, env: {}, ...(realNow ? { realNow } : {}) });
+  const engine = await openEngine({ ...location, ...(realNow ? { realNow } : {}) });
   t.after(() => engine.close());
   return engine;
 }

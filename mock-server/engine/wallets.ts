@@ -2,14 +2,17 @@
  * Wallets and their ledger. Every balance change goes through moveMoney, which updates the wallet and
  * appends the ledger row with the resulting balance in the same statement pair (callers run it inside
  * their transaction), so a wallet's balance is always the sum of its ledger's deltas. Debits are guarded
- * in SQL (`balance_minor >= amount`), never read-then-write.
+ * in SQL (`balance_minor >= amount`), never read-then-write. A debit crossing the wallet's low-balance
+ * threshold emits `wallet.balance_threshold` in the same transaction (outbox.ts).
  */
+import { prepare, valuesOf } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
 import { parseEnum, TRANSACTION_TYPES, type TransactionType } from '../domain/enums.ts';
 import { formatMinor } from '../domain/money.ts';
 import type { ListResult, PageQuery, S, TransactionQuery } from '../engine.ts';
 import type { EngineContext, Executor } from './context.ts';
 import { insufficientFunds, invalid } from './errors.ts';
+import { recordBalanceCrossing } from './outbox.ts';
 import { pageOf } from './pagination.ts';
 import { isoBound } from './time-filters.ts';
 
@@ -25,17 +28,31 @@ export interface Movement {
 
 const OUTGOING: readonly TransactionType[] = ['DEBIT'];
 
+/** Every order moves money: these run prepared (db/prepared.ts). A debit is guarded in SQL. */
+type WalletChange = { delta: number; nowIso: string; partnerId: string; currency: string; amountMinor: number };
+type WalletAfter = Pick<Database['wallets'], 'balance_minor' | 'low_balance_threshold_minor'>;
+const changeWallet = (guarded: boolean) =>
+  prepare<WalletChange, WalletAfter>((db, p) => {
+    let update = db
+      .updateTable('wallets')
+      .set((eb) => ({ balance_minor: eb('balance_minor', '+', p.delta), updated_at: p.nowIso }))
+      .where('partner_id', '=', p.partnerId)
+      .where('currency', '=', p.currency);
+    if (guarded) update = update.where('balance_minor', '>=', p.amountMinor);
+    return update.returning(['balance_minor', 'low_balance_threshold_minor']);
+  });
+const debitWallet = changeWallet(true);
+const creditWallet = changeWallet(false);
+const LEDGER_COLUMNS = ['id', 'partner_id', 'currency', 'type', 'delta_minor', 'balance_after_minor', 'order_id', 'description', 'created_at'] as const;
+const insertLedgerRow = prepare<Database['ledger_transactions'], never>((db, p) => db.insertInto('ledger_transactions').values(valuesOf(p, LEDGER_COLUMNS)));
+
 export async function moveMoney(ctx: EngineContext, exec: Executor, m: Movement): Promise<Database['ledger_transactions']> {
   const nowIso = ctx.clock.nowIso();
   const outgoing = OUTGOING.includes(m.type);
   const delta = outgoing ? -m.amountMinor : m.amountMinor;
-  let update = exec
-    .updateTable('wallets')
-    .set((eb) => ({ balance_minor: eb('balance_minor', '+', delta), updated_at: nowIso }))
-    .where('partner_id', '=', m.partnerId)
-    .where('currency', '=', m.currency);
-  if (outgoing) update = update.where('balance_minor', '>=', m.amountMinor);
-  let balance = (await update.returning('balance_minor').executeTakeFirst())?.balance_minor;
+  const change = { delta, nowIso, partnerId: m.partnerId, currency: m.currency, amountMinor: m.amountMinor };
+  const updated = (await (outgoing ? debitWallet : creditWallet).execute(exec, change)).rows[0];
+  let balance = updated?.balance_minor;
   if (balance === undefined) {
     if (outgoing) throw await shortfall(exec, m);
     await exec.insertInto('wallets').values({ partner_id: m.partnerId, currency: m.currency, balance_minor: delta, updated_at: nowIso }).execute();
@@ -52,7 +69,18 @@ export async function moveMoney(ctx: EngineContext, exec: Executor, m: Movement)
     description: m.description,
     created_at: nowIso,
   };
-  await exec.insertInto('ledger_transactions').values(row).execute();
+  await insertLedgerRow.execute(exec, row);
+  if (outgoing && updated) {
+    const after = Number(updated.balance_minor);
+    const threshold = updated.low_balance_threshold_minor;
+    await recordBalanceCrossing(ctx, exec, {
+      partnerId: m.partnerId,
+      currency: m.currency,
+      beforeMinor: after + m.amountMinor,
+      afterMinor: after,
+      thresholdMinor: threshold === null || threshold === undefined ? null : Number(threshold),
+    });
+  }
   return row;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Webhook endpoints per partner. Signing secrets (`whsec_…`) are encrypted at rest; a rotation keeps the
  * previous secret for 24 h (virtual clock) so deliveries can carry both signatures. Subscribing to a planned
- * event needs its feature flag. Deliveries themselves belong to the webhooks issue.
+ * event needs its feature flag. Events and their deliveries: outbox.ts, deliveries.ts, webhook-dispatcher/.
  */
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/schema.ts';
@@ -125,13 +125,20 @@ export async function rotateWebhookSecret(ctx: EngineContext, partnerId: string,
 
 /** The secrets that currently sign deliveries to an endpoint: the current one, then the previous one while it is valid. */
 export async function signingSecrets(ctx: EngineContext, webhookId: string): Promise<string[]> {
+  const target = await deliveryTarget(ctx, webhookId);
+  if (!target) throw notFound(`Webhook endpoint ${webhookId} not found.`);
+  return target.secrets;
+}
+
+/** Where and how a delivery to the endpoint goes now (its current URL, status and signing secrets); undefined once deleted. */
+export async function deliveryTarget(ctx: EngineContext, webhookId: string): Promise<{ url: string; status: string; secrets: string[] } | undefined> {
   const row = await ctx.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', webhookId).executeTakeFirst();
-  if (!row) throw notFound(`Webhook endpoint ${webhookId} not found.`);
+  if (!row) return undefined;
   const secrets = [ctx.decrypt(row.secret_enc, secretContext(webhookId))];
   if (row.previous_secret_enc && row.previous_secret_expires_at && row.previous_secret_expires_at > ctx.clock.nowIso()) {
     secrets.push(ctx.decrypt(row.previous_secret_enc, previousSecretContext(webhookId)));
   }
-  return secrets;
+  return { url: row.url, status: row.status, secrets };
 }
 
 async function findEndpoint(exec: Executor, partnerId: string, webhookId: string): Promise<EndpointRow> {

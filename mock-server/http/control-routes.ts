@@ -1,12 +1,11 @@
 /**
  * Every sandbox control operation (openapi/sandbox.yaml), by operationId, on top of the engine. Webhook
- * deliveries are not recorded yet (the webhooks issue adds delivery), so their list is empty and a replay
- * finds nothing.
+ * deliveries come from the engine's outbox and dispatcher: listed with every attempt, replayed on demand
+ * (the replay waits for its one send, at most 5 s), and made to misbehave with injectWebhookFault.
  */
 import type { RequestHandler } from 'express';
 import type { SandboxHandlers } from '../../generated/sandbox-operations.ts';
 import type { Engine } from '../engine.ts';
-import { notFound } from './api-errors.ts';
 import { pageResponse } from './pagination.ts';
 import { dispatch } from './send.ts';
 
@@ -29,16 +28,20 @@ export const controlHandlers: SandboxHandlers<ControlContext> = {
   advanceClock: async ({ body }, { engine }) => ({ status: 200, body: await engine.advanceClock(body.seconds) }),
   injectFault: async ({ body }, { engine }) => ({ status: 201, body: await engine.injectFault(body) }),
   listRequests: async ({ query }, { engine }) => pageResponse(await engine.listRequests(query), query),
-  listWebhookDeliveries: async ({ query }) => pageResponse({ items: [], total: 0 }, query),
-  replayWebhookDelivery: async ({ path }) => {
-    throw notFound(`Webhook delivery ${path.delivery_id} not found.`);
-  },
+  setWalletThreshold: async ({ path, body }, { engine }) => ({ status: 200, body: await engine.setWalletThreshold(path.partner_id, path.currency, body) }),
+  listWebhookDeliveries: async ({ query }, { engine }) => pageResponse(await engine.listWebhookDeliveries(query), query),
+  replayWebhookDelivery: async ({ path }, { engine }) => ({ status: 200, body: await engine.replayWebhookDelivery(path.delivery_id) }),
+  injectWebhookFault: async ({ body }, { engine }) => ({ status: 201, body: await engine.injectWebhookFault(body) }),
+  injectReconciliationDrift: async ({ body }, { engine }) => ({ status: 201, body: await engine.injectReconciliationDrift(body) }),
   resetSandbox: async (_request, { engine }) => {
     await engine.resetSandbox();
     return { status: 204, body: undefined };
   },
   getSettings: async (_request, { engine }) => ({ status: 200, body: await engine.getSettings() }),
   updateSettings: async ({ body }, { engine }) => ({ status: 200, body: await engine.updateSettings(body) }),
+  createCertificationSession: async ({ body }, { engine }) => ({ status: 201, body: await engine.createCertificationSession(body) }),
+  gradeCertificationSession: async ({ path, body }, { engine }) => ({ status: 200, body: await engine.gradeCertificationSession(path.session_id, body) }),
+  getReportSigningKey: async (_request, { engine }) => ({ status: 200, body: await engine.getReportSigningKey() }),
 };
 
 export function controlRoutes(engine: Engine): RequestHandler {

@@ -89,3 +89,34 @@ test('responses: a contract break is logged in full and answered 500 E_INTERNAL 
     await Promise.all([validating.served.close(), lenient.served.close()]);
   }
 });
+
+// Regression (found by reliability/bad-input): the validator compiled and kept a new set of validators per
+// Content-Type string, so `application/json; x=<random>` cost ~170 ms a request and grew memory unbounded.
+test('the validator sees one Content-Type per kind of body, whatever parameters the client adds', async () => {
+  const seen: (string | undefined)[] = [];
+  const { logger } = capturingLogger();
+  const app = pipeline([rawBody(), resolveOperation(table), openApiValidation({ doc: spec, validateResponses: true, logger })], {
+    mount: '/api/v1',
+    terminal: (req, res) => {
+      seen.push(req.headers['content-type']);
+      res.json(product);
+    },
+    logger,
+  });
+  const served = await serve(app);
+  try {
+    for (const type of ['application/json; x=1', 'application/json; x=2', 'APPLICATION/JSON;charset=UTF-8', 'application/merchant+json']) {
+      const reply = await fetch(`${served.url}/api/v1/products/1001`, { headers: { 'Content-Type': type } });
+      assert.equal(reply.status, 200, type);
+    }
+    const plain = await fetch(`${served.url}/api/v1/products/1001`, { headers: { 'Content-Type': 'text/plain; n=1' } });
+    assert.equal(plain.status, 200, 'an operation without a body ignores its type');
+    assert.deepEqual(seen, ['application/json', 'application/json', 'application/json', 'application/json', undefined]);
+
+    const text = await fetch(`${served.url}/api/v1/charges`, signedPost('/api/v1/charges', 'hello', { 'Content-Type': 'text/plain; n=2' }));
+    assert.equal(text.status, 400);
+    assert.deepEqual((await json(text)).error.messages, ['unsupported media type text/plain']);
+  } finally {
+    await served.close();
+  }
+});

@@ -1,8 +1,10 @@
 /**
- * express-openapi-validator on requests (always) and responses (when enabled) against one bundled spec,
- * compiled once at start-up. Its errors become the envelope: request mismatches 400 E_VALIDATION_FAILURE
- * with one `messages` entry per problem; a response that breaks the contract is a server bug, so it is
- * logged in full and answered 500 E_INTERNAL.
+ * express-openapi-validator on requests, and (when enabled) response-validator.ts on responses, against one
+ * bundled spec. Request mismatches are 400 E_VALIDATION_FAILURE with one `messages` entry per problem; a
+ * response that breaks the contract is a server bug, so it is logged in full and answered 500 E_INTERNAL.
+ * Responses are checked by hooking `res.json` once the request has passed validation (as the library did):
+ * earlier rejections and 5xx are not checked; a valid body is then written directly (one string write,
+ * without the rest of Express's res.send).
  *
  * Pitfalls: the validator only manages paths under the spec's server base path (it matches on
  * `req.originalUrl`, so it must see the `/api/v1` prefix, and an unmatched path outside it passes unchecked:
@@ -17,6 +19,8 @@ import { ApiError } from '../api-error.ts';
 import { internalError, notFound, validationFailure } from './api-errors.ts';
 import { contextOf } from './context.ts';
 import type { OpenApiDocument } from './spec.ts';
+import { JSON_TYPE } from './raw-body.ts';
+import { ResponseValidator } from './response-validator.ts';
 import { memoiseValidatorRouteLookup } from './validator-route-cache.ts';
 
 interface ValidatorError {
@@ -53,10 +57,29 @@ function toApiError(error: unknown, req: Request, res: Response, logger: Logger)
     default:
       logger.error(
         { traceId: contextOf(res).traceId, method: req.method, path: req.originalUrl, status: res.statusCode, problems: e.errors ?? e.message },
-        'response does not match the spec',
+        'request validation failed unexpectedly',
       );
       return internalError();
   }
+}
+
+/**
+ * The validator compiles (and keeps) its request and response validators per Content-Type string,
+ * parameters included: `application/json; x=<random>` on every request made each one compile the route's
+ * schemas again (~170 ms) and grow memory without bound. The body has been read and parsed by then
+ * (raw-body.ts), so only whether it is JSON still matters: a JSON type becomes `application/json`, any
+ * other type is rejected here on an operation that takes a body and dropped on one that does not.
+ */
+function canonicaliseContentType(req: Request, takesBody: boolean): ApiError | undefined {
+  const type = req.headers['content-type'];
+  if (type === undefined) return undefined;
+  if (JSON_TYPE.test(type)) {
+    req.headers['content-type'] = 'application/json';
+    return undefined;
+  }
+  if (takesBody) return validationFailure('Content-Type must be application/json.', [`unsupported media type ${type.split(';', 1)[0]!.trim()}`]);
+  delete req.headers['content-type'];
+  return undefined;
 }
 
 export interface OpenApiValidationOptions {
@@ -67,12 +90,12 @@ export interface OpenApiValidationOptions {
 
 export function openApiValidation({ doc, validateResponses, logger }: OpenApiValidationOptions): RequestHandler {
   memoiseValidatorRouteLookup();
-  const stages = OpenApiValidator.middleware({
+  const allStages = OpenApiValidator.middleware({
     apiSpec: structuredClone(doc) as unknown as Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'],
     validateApiSpec: false,
     // Every problem at once (the spec's example lists several): a partner fixes a request in one round trip.
     validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
-    validateResponses: validateResponses ? { removeAdditional: false, coerceTypes: false } : false,
+    validateResponses: false,
     validateSecurity: false,
     validateFormats: true,
     fileUploader: false,
@@ -80,11 +103,21 @@ export function openApiValidation({ doc, validateResponses, logger }: OpenApiVal
     $refParser: { mode: 'bundle' },
     ajvFormats: { mode: 'fast' },
   }) as unknown as ((req: Request, res: Response, next: NextFunction) => unknown)[];
+  // Each stage waits on the loaded spec (a promise turn); two of them have nothing to do here: path-param
+  // coercion hooks into Express route params (the sandbox has no Express routes; handlers read
+  // req.openapi.pathParams) and the security check is off.
+  const stages = allStages.filter((stage) => stage.name !== 'pathParamsMiddleware' && stage.name !== 'securityMiddleware');
+  const responses = validateResponses ? new ResponseValidator(doc) : undefined;
 
   return (req, res, next) => {
+    const unsupported = canonicaliseContentType(req, contextOf(res).operation?.bodySchema !== undefined);
+    if (unsupported) return next(unsupported);
     const run = (index: number): void => {
       const stage = stages[index];
-      if (!stage) return next();
+      if (!stage) {
+        if (responses) validateJsonResponses(responses, req, res, next, logger);
+        return next();
+      }
       stage(req, res, (error?: unknown) => {
         if (error) return next(toApiError(error, req, res, logger));
         run(index + 1);
@@ -92,4 +125,35 @@ export function openApiValidation({ doc, validateResponses, logger }: OpenApiVal
     };
     run(0);
   };
+}
+
+/** Checks the body the handler sends (below 500) before writing it; a contract break goes to the error chain. */
+function validateJsonResponses(validator: ResponseValidator, req: Request, res: Response, next: NextFunction, logger: Logger): void {
+  const operation = contextOf(res).operation;
+  if (!operation) return;
+  const json = res.json;
+  res.json = (body: unknown) => {
+    res.json = json;
+    if (res.headersSent || res.statusCode >= 500) return json.call(res, body);
+    const problems = validator.problems(operation.operationId, res.statusCode, body);
+    if (problems.length) {
+      logger.error(
+        { traceId: contextOf(res).traceId, method: req.method, path: req.originalUrl, status: res.statusCode, problems },
+        'response does not match the spec',
+      );
+      next(internalError());
+      return res;
+    }
+    writeJson(res, body);
+    return res;
+  };
+}
+
+/** What res.json would send for a validated body, in one write. */
+function writeJson(res: Response, body: unknown): void {
+  const text = JSON.stringify(body);
+  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', text === undefined ? 0 : Buffer.byteLength(text));
+  if (text === undefined || res.req.method === 'HEAD') res.end();
+  else res.end(text);
 }

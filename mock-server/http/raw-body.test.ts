@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RequestHandler } from 'express';
 import { contextOf } from './context.ts';
-import { rawBody } from './raw-body.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan, rawBody } from './raw-body.ts';
 import { json, pipeline, serve } from './test-harness.ts';
 
 const echo: RequestHandler = (req, res) => {
@@ -40,6 +40,24 @@ test('keeps the exact bytes, parses JSON, rejects bad JSON and oversized bodies 
     assert.equal(big.status, 413);
     assert.equal((await json(big)).error.code, 'E_PAYLOAD_TOO_LARGE');
     assert.ok(big.headers.get('x-trace-id'));
+  } finally {
+    await served.close();
+  }
+});
+
+// Regression (found by reliability/bad-input): `[[[[…` 40,000 deep parsed fine, then overflowed the stack of
+// the idempotency fingerprint on POST /webhooks/{id}/rotate-secret, which takes no body: a 500.
+test('JSON nested deeper than MAX_JSON_DEPTH is a 400 before anything walks it; strings do not count', async () => {
+  assert.equal(nestedDeeperThan(Buffer.from('{"a":[{"b":"[[[[[[[[[[[[["}]}'), 3), false);
+  assert.equal(nestedDeeperThan(Buffer.from('{"a":"\\"[[[[","b":[[[1]]]}'), 3), true);
+  const served = await serve(pipeline([rawBody(), echo]));
+  const post = (body: string) => fetch(`${served.url}/x`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  try {
+    const deep = await post(`${'['.repeat(40_000)}${']'.repeat(40_000)}`);
+    assert.equal(deep.status, 400);
+    assert.equal((await json(deep)).error.code, 'E_VALIDATION_FAILURE');
+    const atLimit = `${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`;
+    assert.equal((await post(atLimit)).status, 200);
   } finally {
     await served.close();
   }

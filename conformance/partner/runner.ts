@@ -1,0 +1,175 @@
+/**
+ * `starship conformance partner`: starts a certification session on a sandbox (its own, in process on a
+ * loopback port with an in-memory database, unless one is given), runs the partner's command with the
+ * session's base URL and credentials in its environment (the published script in docs/certification.md says what it
+ * must do), waits for it, and has the sandbox grade the session and sign the report.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import type { components } from '../../generated/sandbox.ts';
+import { startSandbox, type RunningSandbox } from '../../mock-server/server.ts';
+import { formatClause } from '../server/clauses.ts';
+import type { ReportInput } from '../report/index.ts';
+import { PARTNER_CHECK_BY_ID } from './catalogue.ts';
+
+type Control = components['schemas'];
+export type CertificationReport = Control['CertificationReport'];
+export type CertificationSession = Control['CertificationSession'];
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+export interface PartnerRunOptions {
+  /** The partner's command, run by the shell. */
+  command: string;
+  /** A sandbox origin whose control API (/sandbox/v1) runs the session; without it one is started here. */
+  sandboxUrl?: string;
+  adminToken?: string;
+  timeoutMs?: number;
+  cwd?: string;
+  /** 'inherit' passes the command's output through; 'pipe' collects it (returned as `output`). */
+  stdio?: 'inherit' | 'pipe';
+  pendingSeconds?: number;
+  /** Networks the command calls the sandbox from (default loopback). */
+  ipAllowlist?: string[];
+  /** Where the command should bind its webhook receiver so the sandbox reaches it (default 127.0.0.1). */
+  webhookHost?: string;
+  onEvent?: (message: string) => void;
+}
+
+export interface PartnerRunResult {
+  session: CertificationSession;
+  report: CertificationReport;
+  /** The report with the catalogue's groups and clauses, for the JUnit and HTML writers. */
+  input: ReportInput;
+  output: string;
+}
+
+class ControlClient {
+  constructor(
+    readonly origin: string,
+    private readonly token: string,
+  ) {}
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.origin}/sandbox/v1${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} /sandbox/v1${path} → ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+}
+
+/** The environment the certification script promises the partner's command. */
+export function scriptEnvironment(session: CertificationSession, baseUrl: string, webhookHost = '127.0.0.1'): Record<string, string> {
+  return {
+    STARSHIP_BASE_URL: baseUrl,
+    STARSHIP_API_KEY: session.api_key,
+    STARSHIP_API_SECRET: session.api_secret,
+    STARSHIP_CERT_SESSION_ID: session.session_id,
+    STARSHIP_CERT_SCRIPT_VERSION: String(session.script_version),
+    STARSHIP_CERT_INSTANT_PRODUCT_ID: String(session.instant_product.product_id),
+    STARSHIP_CERT_INSTANT_AMOUNT: session.instant_product.amount,
+    STARSHIP_CERT_INSTANT_CURRENCY: session.instant_product.currency,
+    STARSHIP_CERT_DELAYED_PRODUCT_ID: String(session.delayed_product.product_id),
+    STARSHIP_CERT_DELAYED_AMOUNT: session.delayed_product.amount,
+    STARSHIP_CERT_DELAYED_CURRENCY: session.delayed_product.currency,
+    STARSHIP_CERT_WEBHOOK_HOST: webhookHost,
+  };
+}
+
+interface CommandOutcome {
+  exit_code: number | null;
+  timed_out: boolean;
+  duration_ms: number;
+  output: string;
+}
+
+function runCommand(command: string, env: Record<string, string>, options: PartnerRunOptions): Promise<CommandOutcome> {
+  const started = performance.now();
+  const piped = options.stdio === 'pipe';
+  // Its own process group, so a timeout stops the command and everything it started.
+  const child = spawn(command, { shell: true, cwd: options.cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', piped ? 'pipe' : 'inherit', piped ? 'pipe' : 'inherit'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ exit_code: code, timed_out: timedOut, duration_ms: Math.round(performance.now() - started), output });
+    });
+  });
+}
+
+export function reportInputOf(report: CertificationReport): ReportInput {
+  const { certification, signature } = report;
+  return {
+    suite: 'starship conformance partner',
+    target: `partner ${certification.partner_id} · session ${certification.session_id} · signed ${signature.algorithm} key ${signature.key_id}`,
+    checks: report.checks.map((check) => {
+      const definition = PARTNER_CHECK_BY_ID.get(check.id);
+      return { ...check, ...(definition ? { group: definition.group, clause: formatClause(definition.clause) } : {}) };
+    }),
+    durationMs: certification.run.duration_ms,
+    generatedAt: certification.graded_at,
+  };
+}
+
+export async function runPartnerCertification(options: PartnerRunOptions): Promise<PartnerRunResult> {
+  const say = options.onEvent ?? (() => {});
+  let own: RunningSandbox | undefined;
+  let control: ControlClient;
+  if (options.sandboxUrl) {
+    if (!options.adminToken) throw new Error('--sandbox-url needs --admin-token');
+    control = new ControlClient(options.sandboxUrl.replace(/\/+$/, ''), options.adminToken);
+  } else {
+    const adminToken = `adm_${randomBytes(24).toString('base64url')}`;
+    own = await startSandbox({
+      port: 0,
+      host: '127.0.0.1',
+      db: ':memory:',
+      adminToken,
+      logger: pino({ level: 'silent' }),
+      print: () => {},
+      handleSignals: false,
+      docsDir: false,
+    });
+    control = new ControlClient(own.origin, adminToken);
+    say(`sandbox started at ${own.origin} (in memory)`);
+  }
+  try {
+    const session = await control.call<CertificationSession>('POST', '/certification/sessions', {
+      ...(options.pendingSeconds ? { pending_seconds: options.pendingSeconds } : {}),
+      ...(options.ipAllowlist ? { ip_allowlist: options.ipAllowlist } : {}),
+    });
+    const baseUrl = `${control.origin}/api/v1`;
+    say(`session ${session.session_id}: partner ${session.partner_id}, running: ${options.command}`);
+    const outcome = await runCommand(options.command, scriptEnvironment(session, baseUrl, options.webhookHost), options);
+    say(
+      outcome.timed_out
+        ? `the command was stopped after ${(outcome.duration_ms / 1000).toFixed(1)} s (time limit)`
+        : `the command exited ${outcome.exit_code ?? 'on a signal'} after ${(outcome.duration_ms / 1000).toFixed(1)} s; grading`,
+    );
+    const { output, ...run } = outcome;
+    const report = await control.call<CertificationReport>('POST', `/certification/sessions/${session.session_id}/grade`, { run });
+    return { session, report, input: reportInputOf(report), output };
+  } finally {
+    await own?.close();
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Opens a shared PostgreSQL database for several sandbox instances (`starship mock --database-url`): Kysely
+ * over a pg pool. BIGINT (money in minor units, counts) is parsed to a JS number, as better-sqlite3 returns
+ * it: sandbox amounts stay far below 2^53.
+ */
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Database } from './schema.ts';
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export interface OpenPostgresOptions {
+  url: string;
+  /** Connections per instance. */
+  poolSize?: number;
+}
+
+export function openPostgres(options: OpenPostgresOptions): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, types });
+  // An idle client's error (server restart, terminated backend) must not crash the sandbox; the pool drops it.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//.test(value);
+}

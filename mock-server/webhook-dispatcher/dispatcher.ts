@@ -1,0 +1,210 @@
+/**
+ * Delivers the outbox: claims due deliveries (engine/deliveries.ts), POSTs each one signed (send.ts), records
+ * every attempt and schedules the retry (domain/webhook-rules.ts). Due-ness is judged on the sandbox clock.
+ *
+ * The loop costs nothing while there is nothing to send: it wakes when an event enters the outbox or the clock
+ * moves (EngineContext.outbox), after each finished send, and on a 1 s timer (retries coming due in real
+ * time, deliveries written by another instance sharing the database). Up to `concurrency` sends are in flight;
+ * claims are taken in batches of the free slots. Stopping aborts in-flight sends and gives their claims back
+ * unrecorded, so they are sent again after a restart: at least once, never silently dropped.
+ */
+import { randomBytes } from 'node:crypto';
+import type { C } from '../engine.ts';
+import type { EngineContext } from '../engine/context.ts';
+import {
+  anyWebhookFaultArmed,
+  claimDue,
+  findDelivery,
+  payloadsOf,
+  postpone,
+  recordAttempts,
+  recordReplay,
+  releaseClaim,
+  releaseHeld,
+  renderDeliveries,
+  takeWebhookFault,
+  type AttemptOutcome,
+  type DeliveryRow,
+  type WebhookFaultKind,
+} from '../engine/deliveries.ts';
+import { deliveryTarget } from '../engine/webhooks.ts';
+import { sendWebhook } from './send.ts';
+
+export interface DispatcherOptions {
+  /** Sends in flight at once. */
+  concurrency?: number;
+  pollMs?: number;
+  /** How long a claim holds (sandbox clock) before another instance may take the delivery over. */
+  leaseMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+type TargetLookup = (webhookId: string) => ReturnType<typeof deliveryTarget>;
+
+const DEFAULT_DELAY_SECONDS: Partial<Record<WebhookFaultKind, number>> = { DELAY: 60, OUT_OF_ORDER: 300, STALE_TIMESTAMP: 600 };
+
+export class WebhookDispatcher {
+  readonly #token = `dsp_${randomBytes(12).toString('hex')}`;
+  readonly #concurrency: number;
+  readonly #pollMs: number;
+  readonly #leaseMs: number;
+  readonly #onError: (error: unknown) => void;
+  #running = false;
+  #inFlight = 0;
+  #claiming = false;
+  #more = false;
+  #timer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #abort = new AbortController();
+  #idle: Array<() => void> = [];
+  /** Endpoints with deliveries this instance held back (OUT_OF_ORDER), released by the endpoint's next send. */
+  readonly #holding = new Set<string>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    options: DispatcherOptions = {},
+  ) {
+    this.#concurrency = options.concurrency ?? 16;
+    this.#pollMs = options.pollMs ?? 1_000;
+    this.#leaseMs = options.leaseMs ?? 30_000;
+    this.#onError = options.onError ?? ((error) => console.error('webhook dispatcher:', error));
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#abort = new AbortController();
+    this.#unsubscribe = this.ctx.outbox.on(() => this.#pump());
+    this.#timer = setInterval(() => this.#pump(), this.#pollMs);
+    this.#timer.unref();
+    this.#pump();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return this.#whenIdle();
+    this.#running = false;
+    this.#unsubscribe?.();
+    clearInterval(this.#timer);
+    this.#abort.abort();
+    await this.#whenIdle();
+  }
+
+  /** Sends the delivery's event again now, outside its schedule, and returns it with the new attempt. */
+  async replay(deliveryId: string): Promise<C['WebhookDelivery']> {
+    const delivery = await findDelivery(this.ctx, deliveryId);
+    const [payload] = (await payloadsOf(this.ctx, [delivery.event_id])).values();
+    await recordReplay(this.ctx, deliveryId, await this.#attempt(delivery, payload!, null, (id) => deliveryTarget(this.ctx, id)));
+    const [rendered] = await renderDeliveries(this.ctx, [await findDelivery(this.ctx, deliveryId)]);
+    return rendered!;
+  }
+
+  #pump(): void {
+    if (!this.#running) return;
+    const free = this.#concurrency - this.#inFlight;
+    if (this.#claiming || free <= 0) {
+      this.#more = true;
+      return;
+    }
+    this.#claiming = true;
+    this.#more = false;
+    this.#claim(free).then(
+      (full) => {
+        this.#claiming = false;
+        if (full || this.#more) this.#pump();
+        else this.#settle();
+      },
+      (error: unknown) => {
+        this.#claiming = false;
+        this.#onError(error);
+        this.#settle();
+      },
+    );
+  }
+
+  /** Claims and starts up to `free` deliveries; true when it filled every slot (more may be due). */
+  async #claim(free: number): Promise<boolean> {
+    const claimed = await claimDue(this.ctx, this.#token, free, this.#leaseMs);
+    if (claimed.length === 0) return false;
+    const payloads = await payloadsOf(this.ctx, claimed.map((d) => d.event_id));
+    // Looked up once per batch: most batches go to few endpoints, and most have no fault armed.
+    const faultsArmed = await anyWebhookFaultArmed(this.ctx);
+    const targets = new Map<string, ReturnType<typeof deliveryTarget>>();
+    const targetOf = (webhookId: string) => {
+      let target = targets.get(webhookId);
+      if (!target) targets.set(webhookId, (target = deliveryTarget(this.ctx, webhookId)));
+      return target;
+    };
+    for (const delivery of claimed) {
+      this.#inFlight += 1;
+      this.#deliver(delivery, payloads.get(delivery.event_id)!, faultsArmed, targetOf)
+        .catch((error: unknown) => this.#onError(error))
+        .finally(() => {
+          this.#inFlight -= 1;
+          this.#settle();
+          // Claim again once half the slots are free (or the last send finished): claims come in batches.
+          if (this.#inFlight <= this.#concurrency / 2) this.#pump();
+        });
+    }
+    return claimed.length === free;
+  }
+
+  async #deliver(delivery: DeliveryRow, payload: string, faultsArmed: boolean, targetOf: TargetLookup): Promise<void> {
+    const fault = faultsArmed ? await takeWebhookFault(this.ctx, delivery) : undefined;
+    if (fault?.kind === 'DELAY' || fault?.kind === 'OUT_OF_ORDER') {
+      const held = fault.kind === 'OUT_OF_ORDER';
+      if (held) this.#holding.add(delivery.webhook_id);
+      await postpone(this.ctx, delivery.id, this.#token, fault.delay_seconds ?? DEFAULT_DELAY_SECONDS[fault.kind]!, held);
+      return;
+    }
+    let outcomes: AttemptOutcome[];
+    try {
+      outcomes = await this.#attempt(delivery, payload, fault ?? null, targetOf, this.#abort.signal);
+    } catch (error) {
+      if (!this.#abort.signal.aborted) throw error;
+      await releaseClaim(this.ctx, delivery.id, this.#token);
+      return;
+    }
+    await recordAttempts(this.ctx, delivery, this.#token, outcomes);
+    if (this.#holding.delete(delivery.webhook_id)) await releaseHeld(this.ctx, delivery.webhook_id);
+  }
+
+  /** One send (two for DUPLICATE) to the endpoint as it is now; a deleted or disabled endpoint gets none. */
+  async #attempt(delivery: DeliveryRow, payload: string, armed: C['WebhookFault'] | null, targetOf: TargetLookup, signal?: AbortSignal): Promise<AttemptOutcome[]> {
+    const fault = armed?.kind ?? null;
+    const target = await targetOf(delivery.webhook_id);
+    if (!target || target.status !== 'ACTIVE') {
+      const error = target ? 'Endpoint is DISABLED: not sent' : 'Endpoint was deleted: not sent';
+      return [{ at: this.ctx.clock.nowIso(), statusCode: null, latencyMs: 0, error, fault }];
+    }
+    const stale = fault === 'STALE_TIMESTAMP' ? (armed?.delay_seconds ?? DEFAULT_DELAY_SECONDS.STALE_TIMESTAMP!) : 0;
+    const send = async () => {
+      const at = this.ctx.clock.nowIso();
+      const result = await sendWebhook({
+        url: target.url,
+        body: payload,
+        eventId: delivery.event_id,
+        eventType: delivery.event_type,
+        secrets: fault === 'FORGED_SIGNATURE' ? [`whsec_forged_${randomBytes(12).toString('hex')}`] : target.secrets,
+        timestamp: this.ctx.clock.nowSeconds() - stale,
+        ...(signal ? { signal } : {}),
+      });
+      return { at, ...result, fault };
+    };
+    const first = await send();
+    return fault === 'DUPLICATE' ? [first, await send()] : [first];
+  }
+
+  #settle(): void {
+    if (this.#inFlight > 0 || this.#claiming) return;
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  #whenIdle(): Promise<void> {
+    if (this.#inFlight === 0 && !this.#claiming) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+}
