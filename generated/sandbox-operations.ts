@@ -4,60 +4,60 @@ import type { JsonRequestBody, OperationTypes } from './operation-helpers.ts';
 
 /** Every sandbox operation: method, OpenAPI path, Express path and documented statuses. */
 export const sandboxOperations = {
-  advanceClock: { method: 'post', path: '/clock/advance', expressPath: '/clock/advance', statuses: [200, 400, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  cancelOrder: { method: 'post', path: '/orders/{order_id}/cancel', expressPath: '/orders/:order_id/cancel', statuses: [200, 400, 401, 404, 409, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  createCertificationSession: { method: 'post', path: '/certification/sessions', expressPath: '/certification/sessions', statuses: [201, 400, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  createPartner: { method: 'post', path: '/partners', expressPath: '/partners', statuses: [201, 400, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  failOrder: { method: 'post', path: '/orders/{order_id}/fail', expressPath: '/orders/:order_id/fail', statuses: [200, 400, 401, 404, 409, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  fulfillOrderFromVendor: { method: 'post', path: '/orders/{order_id}/fulfill-from-vendor', expressPath: '/orders/:order_id/fulfill-from-vendor', statuses: [200, 400, 401, 404, 409, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  fundWallet: { method: 'post', path: '/partners/{partner_id}/wallets/fund', expressPath: '/partners/:partner_id/wallets/fund', statuses: [200, 400, 401, 404, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  getClock: { method: 'get', path: '/clock', expressPath: '/clock', statuses: [200, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED'] },
-  getReportSigningKey: { method: 'get', path: '/certification/signing-key', expressPath: '/certification/signing-key', statuses: [200, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED'] },
-  getSettings: { method: 'get', path: '/settings', expressPath: '/settings', statuses: [200, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED'] },
-  gradeCertificationSession: { method: 'post', path: '/certification/sessions/{session_id}/grade', expressPath: '/certification/sessions/:session_id/grade', statuses: [200, 400, 401, 404, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  injectFault: { method: 'post', path: '/faults', expressPath: '/faults', statuses: [201, 400, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  injectReconciliationDrift: { method: 'post', path: '/reconciliation/drifts', expressPath: '/reconciliation/drifts', statuses: [201, 400, 401, 404, 409, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  injectWebhookFault: { method: 'post', path: '/webhook-faults', expressPath: '/webhook-faults', statuses: [201, 400, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  listRequests: { method: 'get', path: '/requests', expressPath: '/requests', statuses: [200, 400, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  listWebhookDeliveries: { method: 'get', path: '/webhook-deliveries', expressPath: '/webhook-deliveries', statuses: [200, 400, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  pumpInventory: { method: 'post', path: '/inventory/pump', expressPath: '/inventory/pump', statuses: [200, 400, 401, 404, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  replayWebhookDelivery: { method: 'post', path: '/webhook-deliveries/{delivery_id}/replay', expressPath: '/webhook-deliveries/:delivery_id/replay', statuses: [200, 400, 401, 404, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  resetSandbox: { method: 'post', path: '/reset', expressPath: '/reset', statuses: [204, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED'] },
-  retryOrder: { method: 'post', path: '/orders/{order_id}/retry', expressPath: '/orders/:order_id/retry', statuses: [200, 400, 401, 404, 409, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  setWalletThreshold: { method: 'put', path: '/partners/{partner_id}/wallets/{currency}/threshold', expressPath: '/partners/:partner_id/wallets/:currency/threshold', statuses: [200, 400, 401, 404, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  updateSettings: { method: 'patch', path: '/settings', expressPath: '/settings', statuses: [200, 400, 401, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  advanceClock: { method: 'post', path: '/clock/advance', expressPath: '/clock/advance', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  cancelOrder: { method: 'post', path: '/orders/{order_id}/cancel', expressPath: '/orders/:order_id/cancel', statuses: [200, 400, 401, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  createCertificationSession: { method: 'post', path: '/certification/sessions', expressPath: '/certification/sessions', statuses: [201, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  createPartner: { method: 'post', path: '/partners', expressPath: '/partners', statuses: [201, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  failOrder: { method: 'post', path: '/orders/{order_id}/fail', expressPath: '/orders/:order_id/fail', statuses: [200, 400, 401, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  fulfillOrderFromVendor: { method: 'post', path: '/orders/{order_id}/fulfill-from-vendor', expressPath: '/orders/:order_id/fulfill-from-vendor', statuses: [200, 400, 401, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  fundWallet: { method: 'post', path: '/partners/{partner_id}/wallets/fund', expressPath: '/partners/:partner_id/wallets/fund', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  getClock: { method: 'get', path: '/clock', expressPath: '/clock', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  getReportSigningKey: { method: 'get', path: '/certification/signing-key', expressPath: '/certification/signing-key', statuses: [200, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED'] },
+  getSettings: { method: 'get', path: '/settings', expressPath: '/settings', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  gradeCertificationSession: { method: 'post', path: '/certification/sessions/{session_id}/grade', expressPath: '/certification/sessions/:session_id/grade', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  injectFault: { method: 'post', path: '/faults', expressPath: '/faults', statuses: [201, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  injectReconciliationDrift: { method: 'post', path: '/reconciliation/drifts', expressPath: '/reconciliation/drifts', statuses: [201, 400, 401, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  injectWebhookFault: { method: 'post', path: '/webhook-faults', expressPath: '/webhook-faults', statuses: [201, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  listRequests: { method: 'get', path: '/requests', expressPath: '/requests', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  listWebhookDeliveries: { method: 'get', path: '/webhook-deliveries', expressPath: '/webhook-deliveries', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  pumpInventory: { method: 'post', path: '/inventory/pump', expressPath: '/inventory/pump', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  replayWebhookDelivery: { method: 'post', path: '/webhook-deliveries/{delivery_id}/replay', expressPath: '/webhook-deliveries/:delivery_id/replay', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  resetSandbox: { method: 'post', path: '/reset', expressPath: '/reset', statuses: [204, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  retryOrder: { method: 'post', path: '/orders/{order_id}/retry', expressPath: '/orders/:order_id/retry', statuses: [200, 400, 401, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  setWalletThreshold: { method: 'put', path: '/partners/{partner_id}/wallets/{currency}/threshold', expressPath: '/partners/:partner_id/wallets/:currency/threshold', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  updateSettings: { method: 'patch', path: '/settings', expressPath: '/settings', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
 } as const;
 
 export type SandboxOperationId = keyof typeof sandboxOperations;
 
 /** Every error code the document names; the set is open (new codes are additive), so match unknown ones by status class. */
-export const sandboxErrorCodes = ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] as const;
+export const sandboxErrorCodes = ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_METHOD_NOT_ALLOWED', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] as const;
 export type SandboxErrorCode = (typeof sandboxErrorCodes)[number];
 export type SandboxOperationErrorCode<Id extends SandboxOperationId> = (typeof sandboxOperations)[Id]['errorCodes'][number];
 
 export interface SandboxOperationTypes {
-  advanceClock: OperationTypes<operations['advanceClock'], 200 | 400 | 401 | 500>;
-  cancelOrder: OperationTypes<operations['cancelOrder'], 200 | 400 | 401 | 404 | 409 | 500>;
-  createCertificationSession: OperationTypes<operations['createCertificationSession'], 201 | 400 | 401 | 500>;
-  createPartner: OperationTypes<operations['createPartner'], 201 | 400 | 401 | 500>;
-  failOrder: OperationTypes<operations['failOrder'], 200 | 400 | 401 | 404 | 409 | 500>;
-  fulfillOrderFromVendor: OperationTypes<operations['fulfillOrderFromVendor'], 200 | 400 | 401 | 404 | 409 | 500>;
-  fundWallet: OperationTypes<operations['fundWallet'], 200 | 400 | 401 | 404 | 500>;
-  getClock: OperationTypes<operations['getClock'], 200 | 401 | 500>;
-  getReportSigningKey: OperationTypes<operations['getReportSigningKey'], 200 | 401 | 500>;
-  getSettings: OperationTypes<operations['getSettings'], 200 | 401 | 500>;
-  gradeCertificationSession: OperationTypes<operations['gradeCertificationSession'], 200 | 400 | 401 | 404 | 500>;
-  injectFault: OperationTypes<operations['injectFault'], 201 | 400 | 401 | 500>;
-  injectReconciliationDrift: OperationTypes<operations['injectReconciliationDrift'], 201 | 400 | 401 | 404 | 409 | 500>;
-  injectWebhookFault: OperationTypes<operations['injectWebhookFault'], 201 | 400 | 401 | 500>;
-  listRequests: OperationTypes<operations['listRequests'], 200 | 400 | 401 | 500>;
-  listWebhookDeliveries: OperationTypes<operations['listWebhookDeliveries'], 200 | 400 | 401 | 500>;
-  pumpInventory: OperationTypes<operations['pumpInventory'], 200 | 400 | 401 | 404 | 500>;
-  replayWebhookDelivery: OperationTypes<operations['replayWebhookDelivery'], 200 | 400 | 401 | 404 | 500>;
-  resetSandbox: OperationTypes<operations['resetSandbox'], 204 | 401 | 500>;
-  retryOrder: OperationTypes<operations['retryOrder'], 200 | 400 | 401 | 404 | 409 | 500>;
-  setWalletThreshold: OperationTypes<operations['setWalletThreshold'], 200 | 400 | 401 | 404 | 500>;
-  updateSettings: OperationTypes<operations['updateSettings'], 200 | 400 | 401 | 500>;
+  advanceClock: OperationTypes<operations['advanceClock'], 200 | 400 | 401 | 413 | 500>;
+  cancelOrder: OperationTypes<operations['cancelOrder'], 200 | 400 | 401 | 404 | 409 | 413 | 500>;
+  createCertificationSession: OperationTypes<operations['createCertificationSession'], 201 | 400 | 401 | 413 | 500>;
+  createPartner: OperationTypes<operations['createPartner'], 201 | 400 | 401 | 413 | 500>;
+  failOrder: OperationTypes<operations['failOrder'], 200 | 400 | 401 | 404 | 409 | 413 | 500>;
+  fulfillOrderFromVendor: OperationTypes<operations['fulfillOrderFromVendor'], 200 | 400 | 401 | 404 | 409 | 413 | 500>;
+  fundWallet: OperationTypes<operations['fundWallet'], 200 | 400 | 401 | 404 | 413 | 500>;
+  getClock: OperationTypes<operations['getClock'], 200 | 400 | 401 | 413 | 500>;
+  getReportSigningKey: OperationTypes<operations['getReportSigningKey'], 200 | 401 | 413 | 500>;
+  getSettings: OperationTypes<operations['getSettings'], 200 | 400 | 401 | 413 | 500>;
+  gradeCertificationSession: OperationTypes<operations['gradeCertificationSession'], 200 | 400 | 401 | 404 | 413 | 500>;
+  injectFault: OperationTypes<operations['injectFault'], 201 | 400 | 401 | 413 | 500>;
+  injectReconciliationDrift: OperationTypes<operations['injectReconciliationDrift'], 201 | 400 | 401 | 404 | 409 | 413 | 500>;
+  injectWebhookFault: OperationTypes<operations['injectWebhookFault'], 201 | 400 | 401 | 413 | 500>;
+  listRequests: OperationTypes<operations['listRequests'], 200 | 400 | 401 | 413 | 500>;
+  listWebhookDeliveries: OperationTypes<operations['listWebhookDeliveries'], 200 | 400 | 401 | 413 | 500>;
+  pumpInventory: OperationTypes<operations['pumpInventory'], 200 | 400 | 401 | 404 | 413 | 500>;
+  replayWebhookDelivery: OperationTypes<operations['replayWebhookDelivery'], 200 | 400 | 401 | 404 | 413 | 500>;
+  resetSandbox: OperationTypes<operations['resetSandbox'], 204 | 400 | 401 | 413 | 500>;
+  retryOrder: OperationTypes<operations['retryOrder'], 200 | 400 | 401 | 404 | 409 | 413 | 500>;
+  setWalletThreshold: OperationTypes<operations['setWalletThreshold'], 200 | 400 | 401 | 404 | 413 | 500>;
+  updateSettings: OperationTypes<operations['updateSettings'], 200 | 400 | 401 | 413 | 500>;
 }
 
 export type SandboxRequest<Id extends SandboxOperationId> = Omit<SandboxOperationTypes[Id], 'response'>;

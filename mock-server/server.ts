@@ -54,6 +54,7 @@ export interface RunningSandbox {
 
 /** How long in-flight requests get to finish on shutdown before their connections are cut. */
 const DRAIN_MS = 5_000;
+const KEEP_ALIVE_MS = 65_000;
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -91,6 +92,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     engine.startWebhookDelivery({ onError: (error) => logger.error({ err: error }, 'webhook delivery failed') });
     const running = createServer(createApp({ engine, adminToken, trustProxy, validateResponses, logger, ...(docsDir ? { docsDir } : {}) }));
     answerClientErrors(running);
+    // Longer than clients keep idle sockets (undici: 4 s), so a client never reuses one the server is closing.
+    running.keepAliveTimeout = KEEP_ALIVE_MS;
     const address = await listen(running, port, host);
     const origin = originOf(host, address.port);
 

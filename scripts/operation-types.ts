@@ -135,7 +135,9 @@ export function operationTypesSource(
         `statuses: [${r.statuses.join(', ')}], planned: ${r.planned}, errorCodes: [${quoted(r.errorCodes)}] },`,
     );
   }
-  const allCodes = [...new Set(routes.flatMap((r) => r.errorCodes))].sort();
+  const unmatched = doc['x-starship-unmatched-error-codes'];
+  const unmatchedCodes = Array.isArray(unmatched) ? unmatched.map(String) : [];
+  const allCodes = [...new Set([...routes.flatMap((r) => r.errorCodes), ...unmatchedCodes])].sort();
   lines.push('} as const;', '', `export type ${P}OperationId = keyof typeof ${name}Operations;`, '');
   lines.push(
     `/** Every error code the document names; the set is open (new codes are additive), so match unknown ones by status class. */`,

@@ -166,10 +166,13 @@ export class Certification {
 
   /** Replays the forged delivery's event twice (valid + duplicate), then delivers the DELAYED order. */
   async #tick(session: Session): Promise<void> {
-    if (this.engine.clock.now().getTime() - Date.parse(session.createdAt) > MAX_SESSION_SECONDS * 1000) {
+    const expired = this.engine.clock.now().getTime() - Date.parse(session.createdAt) > MAX_SESSION_SECONDS * 1000;
+    if (expired || (session.replayed && session.fulfilled)) {
       clearInterval(session.timer);
       return;
     }
+    // Nothing to act on before an order is placed: an idle session costs no query.
+    if (!session.witness.some((w) => w.api && w.method === 'POST' && w.status < 300 && w.path.split('?', 1)[0]!.endsWith('/orders'))) return;
     const partner_id = session.partner.partner_id;
     const deliveries = () => all((page) => this.engine.listWebhookDeliveries({ partner_id, page, limit: PAGE }));
     if (!session.replayed) {

@@ -134,7 +134,8 @@ function validateJsonResponses(validator: ResponseValidator, req: Request, res: 
   const json = res.json;
   res.json = (body: unknown) => {
     res.json = json;
-    if (res.headersSent || res.statusCode >= 500) return json.call(res, body);
+    if (res.headersSent) return res;
+    if (res.statusCode >= 500) return json.call(res, body);
     const problems = validator.problems(operation.operationId, res.statusCode, body);
     if (problems.length) {
       logger.error(

@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ResponseValidator } from './response-validator.ts';
+import { loadSpec } from './spec.ts';
+import { product } from './test-harness.ts';
+
+const validator = new ResponseValidator(loadSpec('starship'));
+const envelope = { error: { name: 'NotFound', code: 'E_NOT_FOUND', message: 'No such product.' } };
+
+test('a body is checked against its operation and status', () => {
+  assert.deepEqual(validator.problems('getProduct', 200, product), []);
+  assert.deepEqual(validator.problems('getProduct', 404, envelope), []);
+  const broken = validator.problems('getProduct', 200, { ...product, delivery_time: 'SOON' });
+  assert.equal(broken.length, 1);
+  assert.match(broken[0]!, /^response\/delivery_time must be equal to one of the allowed values/);
+  assert.match(validator.problems('getProduct', 404, { error: 'not_found' })[0]!, /^response\/error must be object/);
+});
+
+test('an undocumented status, or a JSON body where none is documented, is a problem', () => {
+  assert.deepEqual(validator.problems('getProduct', 418, envelope), ['no schema defined for status code 418 in the spec']);
+  assert.deepEqual(validator.problems('deleteWebhook', 204, {}), ['the response should not have a JSON body']);
+  assert.throws(() => validator.problems('noSuchOperation', 200, {}), /unknown operationId/);
+});
