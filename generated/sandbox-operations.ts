@@ -12,7 +12,7 @@ export const sandboxOperations = {
   fulfillOrderFromVendor: { method: 'post', path: '/orders/{order_id}/fulfill-from-vendor', expressPath: '/orders/:order_id/fulfill-from-vendor', statuses: [200, 400, 401, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   fundWallet: { method: 'post', path: '/partners/{partner_id}/wallets/fund', expressPath: '/partners/:partner_id/wallets/fund', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   getClock: { method: 'get', path: '/clock', expressPath: '/clock', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  getReportSigningKey: { method: 'get', path: '/certification/signing-key', expressPath: '/certification/signing-key', statuses: [200, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED'] },
+  getReportSigningKey: { method: 'get', path: '/certification/signing-key', expressPath: '/certification/signing-key', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   getSettings: { method: 'get', path: '/settings', expressPath: '/settings', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   gradeCertificationSession: { method: 'post', path: '/certification/sessions/{session_id}/grade', expressPath: '/certification/sessions/:session_id/grade', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   injectFault: { method: 'post', path: '/faults', expressPath: '/faults', statuses: [201, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
@@ -44,7 +44,7 @@ export interface SandboxOperationTypes {
   fulfillOrderFromVendor: OperationTypes<operations['fulfillOrderFromVendor'], 200 | 400 | 401 | 404 | 409 | 413 | 500>;
   fundWallet: OperationTypes<operations['fundWallet'], 200 | 400 | 401 | 404 | 413 | 500>;
   getClock: OperationTypes<operations['getClock'], 200 | 400 | 401 | 413 | 500>;
-  getReportSigningKey: OperationTypes<operations['getReportSigningKey'], 200 | 401 | 413 | 500>;
+  getReportSigningKey: OperationTypes<operations['getReportSigningKey'], 200 | 400 | 401 | 413 | 500>;
   getSettings: OperationTypes<operations['getSettings'], 200 | 400 | 401 | 413 | 500>;
   gradeCertificationSession: OperationTypes<operations['gradeCertificationSession'], 200 | 400 | 401 | 404 | 413 | 500>;
   injectFault: OperationTypes<operations['injectFault'], 201 | 400 | 401 | 413 | 500>;

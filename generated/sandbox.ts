@@ -1498,6 +1498,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportSigningKey"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalError"];

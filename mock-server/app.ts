@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Engine } from './engine.ts';
 import { adminAuth } from './http/admin-auth.ts';
 import { certificationWitness } from './http/certification-witness.ts';
+import { clockSync } from './http/clock-sync.ts';
 import { apiKeyAuth } from './http/api-key-auth.ts';
 import { compose } from './http/compose.ts';
 import { controlRoutes } from './http/control-routes.ts';
@@ -27,10 +28,10 @@ import { notFoundFallback } from './http/not-found.ts';
 import { openApiValidation } from './http/openapi-validation.ts';
 import { operationGate } from './http/operation-gate.ts';
 import { buildOperationTable } from './http/operations.ts';
-import { clearOnControlWrites, PartnerCache } from './http/partner-cache.ts';
+import { clearOnControlWrites, PartnerCache, SHARED_PARTNER_TTL_MS } from './http/partner-cache.ts';
 import { partnerRoutes } from './http/partner-routes.ts';
 import { rateLimit, rateLimitPreview } from './http/rate-limit.ts';
-import { RateLimiter, rateLimitsFromSpec } from './http/rate-limiter.ts';
+import { RateLimiter, rateLimitsFromSpec, SharedRateLimiter } from './http/rate-limiter.ts';
 import { rawBody } from './http/raw-body.ts';
 import { requestLog } from './http/request-log.ts';
 import { resolveOperation } from './http/resolve-operation.ts';
@@ -64,11 +65,13 @@ export function createApp({
   const sandboxSpec = loadSpec('sandbox');
   const partnerTable = buildOperationTable(partnerSpec);
   const sandboxTable = buildOperationTable(sandboxSpec);
-  const limiter = new RateLimiter(rateLimitsFromSpec(partnerSpec));
+  const limits = rateLimitsFromSpec(partnerSpec);
+  const limiter = engine.sharedRateWindows ? new SharedRateLimiter(limits, engine.sharedRateWindows) : new RateLimiter(limits);
   const body = rawBody(bodyLimitBytes === undefined ? {} : { limitBytes: bodyLimitBytes });
-  const partners = new PartnerCache(engine);
+  const partners = new PartnerCache(engine, engine.shared ? SHARED_PARTNER_TTL_MS : undefined);
 
   const partner = compose([
+    ...clockSync(engine.clock),
     requestLog(engine, logger),
     resolveOperation(partnerTable),
     rateLimitPreview(limiter, engine.clock),
@@ -87,6 +90,7 @@ export function createApp({
   ]);
 
   const control = compose([
+    ...clockSync(engine.clock),
     resolveOperation(sandboxTable),
     body,
     adminAuth(adminToken),

@@ -16,6 +16,8 @@ type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q>
 export interface Clock {
   now(): Date;
   nowSeconds(): number;
+  /** Catches up with a clock other processes move (instances sharing PostgreSQL); absent when this process owns it. */
+  sync?(): Promise<void>;
 }
 
 export interface PartnerCredentials {
@@ -64,8 +66,29 @@ export interface WebhookDeliveryOptions {
   onError?: (error: unknown) => void;
 }
 
+/** A rate-limit bucket: requests counted in the current minute window and burst window (their starts in unix seconds). */
+export interface RateWindows {
+  windowStart: number;
+  count: number;
+  burstStart: number;
+  burstCount: number;
+}
+
+/** Rate-limit windows kept in the database, for instances sharing PostgreSQL (engine/rate-limit-windows.ts). */
+export interface SharedRateWindows {
+  /**
+   * Counts one request under `key` in the windows starting at `windowStart`/`burstStart` unless either already
+   * holds its limit; returns whether it counted and the windows as stored afterwards.
+   */
+  hit(key: string, windowStart: number, burstStart: number, limit: number, burstLimit: number): Promise<{ counted: boolean; windows: RateWindows | undefined }>;
+}
+
 export interface Engine {
   readonly clock: Clock;
+  /** True when several instances may share the database (PostgreSQL): the HTTP layer caches less. */
+  readonly shared?: boolean;
+  /** Present when several instances share the database: rate limits are counted there, not in memory. */
+  readonly sharedRateWindows?: SharedRateWindows;
 
   // Authentication
   findPartnerByApiKey(apiKey: string): Promise<PartnerCredentials | undefined>;

@@ -289,7 +289,28 @@ const webhookDelivery: Migration = {
   },
 };
 
-export const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial, '0002_webhook_delivery': webhookDelivery };
+/**
+ * State several instances on one PostgreSQL share (issue 10) that a lone process keeps in memory: the
+ * rate-limit windows per (API key, endpoint class). Created on SQLite too, where it stays empty.
+ */
+const sharedState: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('rate_limit_windows')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('window_start', 'bigint', (c) => c.notNull())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('burst_start', 'bigint', (c) => c.notNull())
+      .addColumn('burst_count', 'integer', (c) => c.notNull())
+      .execute();
+  },
+};
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': initial,
+  '0002_webhook_delivery': webhookDelivery,
+  '0003_shared_state': sharedState,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

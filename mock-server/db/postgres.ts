@@ -4,7 +4,7 @@
  * it: sandbox amounts stay far below 2^53.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 const INT8_OID = 20;
@@ -32,4 +32,20 @@ export function openPostgres(options: OpenPostgresOptions): Kysely<Database> {
 
 export function isPostgresUrl(value: string): boolean {
   return /^postgres(ql)?:\/\//.test(value);
+}
+
+/** Whether this Kysely instance (or transaction) talks to PostgreSQL rather than the embedded SQLite. */
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** An arbitrary advisory-lock id: the sandbox's first-start seeding. */
+const STARTUP_LOCK = 0x5354_4152;
+
+/**
+ * Within a transaction, waits until no other instance is seeding the same PostgreSQL database (instances
+ * started together would otherwise each find it empty and insert the catalog twice). SQLite serialises writers.
+ */
+export async function lockForStartup(trx: Kysely<any>): Promise<void> {
+  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(${STARTUP_LOCK})`.execute(trx);
 }

@@ -247,6 +247,16 @@ export interface ClockTable {
   offset_seconds: number;
 }
 
+/** Rate-limit windows shared by instances on PostgreSQL (http/shared-rate-limiter.ts). */
+export interface RateLimitWindowsTable {
+  /** API key and endpoint class, NUL-separated. */
+  key: string;
+  window_start: number;
+  count: number;
+  burst_start: number;
+  burst_count: number;
+}
+
 export interface Database {
   partners: PartnersTable;
   wallets: WalletsTable;
@@ -267,4 +277,5 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   webhook_faults: WebhookFaultsTable;
   reconciliation_drifts: ReconciliationDriftsTable;
+  rate_limit_windows: RateLimitWindowsTable;
 }

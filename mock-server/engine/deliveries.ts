@@ -48,9 +48,22 @@ function claimable(now: string) {
 
 /** Claims up to `limit` due deliveries for `token` until `leaseMs` from now (sandbox clock), oldest due first. */
 export async function claimDue(ctx: EngineContext, token: string, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
+  // Another instance sharing the database may have moved the clock (due retries, expired leases).
+  await ctx.clock.sync?.();
   const now = ctx.clock.nowIso();
   const until = new Date(ctx.clock.nowMs() + leaseMs).toISOString();
-  const candidates = await ctx.db.selectFrom('webhook_deliveries').select('id').where(claimable(now)).orderBy('next_attempt_at').orderBy('id').limit(limit).execute();
+  const due = ctx.db.selectFrom('webhook_deliveries').select('id').where(claimable(now)).orderBy('next_attempt_at').orderBy('id').limit(limit);
+  if (ctx.shared) {
+    // One statement on PostgreSQL: instances polling at once take disjoint deliveries rather than race for the same ones.
+    return ctx.db
+      .updateTable('webhook_deliveries')
+      .set({ claim_token: token, claimed_until: until })
+      .where('id', 'in', due.forUpdate().skipLocked())
+      .where(claimable(now))
+      .returningAll()
+      .execute();
+  }
+  const candidates = await due.execute();
   if (candidates.length === 0) return [];
   return ctx.db
     .updateTable('webhook_deliveries')

@@ -49,8 +49,10 @@ export async function injectFault(ctx: EngineContext, request: C['InjectFaultReq
 
 /**
  * Keeps how many faults are armed, so the common case (none) skips the database on every partner request.
- * The count is read from the database on first use and after forget() (resetSandbox); this process is the
- * only one arming or consuming faults in a sandbox database, which is what makes the count trustworthy.
+ * The count is read from the database on first use and after forget() (resetSandbox); on SQLite this process
+ * is the only one arming or consuming faults, which is what makes the count trustworthy. Instances sharing
+ * PostgreSQL (ctx.shared) arm and consume each other's faults, so there every request asks the database
+ * (takeFault's guarded decrement keeps one use from serving two requests on any instance).
  */
 export class FaultBook {
   #armed: Promise<{ count: number }> | undefined;
@@ -58,6 +60,7 @@ export class FaultBook {
   constructor(private readonly ctx: EngineContext) {}
 
   async inject(request: C['InjectFaultRequest']): Promise<C['Fault']> {
+    if (this.ctx.shared) return injectFault(this.ctx, request);
     // Loaded before the insert, so the count read cannot miss or double-count this fault.
     const armed = await this.#load();
     const fault = await injectFault(this.ctx, request);
@@ -66,6 +69,7 @@ export class FaultBook {
   }
 
   async take(operationId: string | undefined, path: string, partnerId?: string | null): Promise<C['Fault'] | undefined> {
+    if (this.ctx.shared) return takeFault(this.ctx, operationId, path, partnerId);
     const armed = await this.#load();
     if (armed.count === 0) return undefined;
     const fault = await takeFault(this.ctx, operationId, path, partnerId);

@@ -11,11 +11,13 @@
  * release() forgets the claim once its request is over (engine/index.ts calls it after the completing
  * transaction commits; the HTTP layer on failure).
  *
- * Should two processes share the database and run the same key at once, complete() finds the other's
- * record and fails with IN_USE, rolling its transaction back: a key never places two orders. A
- * cross-process IN_PROGRESS state (for instances sharing PostgreSQL) fits behind the same claim /
- * complete / release interface; IN_PROGRESS records are already honoured here as in use until
- * LOCK_TIMEOUT_SECONDS old, as are claims held in memory.
+ * Instances sharing PostgreSQL (ctx.shared) cannot see each other's memory, so there the claim is a row:
+ * INSERT … ON CONFLICT DO UPDATE … WHERE the record is expired or an abandoned IN_PROGRESS claim, RETURNING —
+ * one claimant gets the row (NEW), every other one reads the record (IN_USE, MISMATCH or REPLAYED).
+ * complete() turns the row COMPLETED inside the order's transaction; a concurrent claim waits on that row
+ * lock and then replays. release() deletes the row while it is still IN_PROGRESS. Either way, should a
+ * completion find another's live record, complete() fails with IN_USE and rolls its transaction back: a
+ * key never places two orders. IN_PROGRESS records count as in use until LOCK_TIMEOUT_SECONDS old.
  */
 import { ApiError } from '../api-error.ts';
 import { prepare } from '../db/prepared.ts';
@@ -61,6 +63,48 @@ const storeCompleted = prepare<Omit<Row, 'state'> & { nowIso: string }, Row>((db
     ),
 );
 
+/** The shared-database claim: takes the row unless a live record (completed, or claimed recently) holds it. */
+const claimRow = prepare<Omit<Row, 'state' | 'response_enc'> & { nowIso: string; staleBefore: string }, { key: string }>((db, p) =>
+  db
+    .insertInto('idempotency_keys')
+    .values({
+      partner_id: p.partner_id,
+      key: p.key,
+      fingerprint: p.fingerprint,
+      state: 'IN_PROGRESS',
+      response_enc: null,
+      created_at: p.created_at,
+      expires_at: p.expires_at,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['partner_id', 'key'])
+        .doUpdateSet((eb) => ({
+          fingerprint: eb.ref('excluded.fingerprint'),
+          state: eb.ref('excluded.state'),
+          response_enc: eb.ref('excluded.response_enc'),
+          created_at: eb.ref('excluded.created_at'),
+          expires_at: eb.ref('excluded.expires_at'),
+        }))
+        .where((eb) =>
+          eb.or([
+            eb('idempotency_keys.expires_at', '<', p.nowIso),
+            eb.and([eb('idempotency_keys.state', '=', 'IN_PROGRESS'), eb('idempotency_keys.created_at', '<', p.staleBefore)]),
+          ]),
+        ),
+    )
+    .returning('key'),
+);
+
+const dropClaim = prepare<{ partnerId: string; key: string; fingerprint: string }, never>((db, p) =>
+  db
+    .deleteFrom('idempotency_keys')
+    .where('partner_id', '=', p.partnerId)
+    .where('key', '=', p.key)
+    .where('fingerprint', '=', p.fingerprint)
+    .where('state', '=', 'IN_PROGRESS'),
+);
+
 interface Running {
   fingerprint: string;
   sinceMs: number;
@@ -76,6 +120,7 @@ export class IdempotencyStore {
 
   async claim(scope: IdempotencyScope): Promise<IdempotencyClaim> {
     if (++this.#claims % PURGE_EVERY === 0) await this.purgeExpired();
+    if (this.ctx.shared) return this.#claimRow(scope);
     const id = runningId(scope);
     for (;;) {
       const running = this.#running.get(id);
@@ -104,7 +149,29 @@ export class IdempotencyStore {
 
   /** The claim's request is over: its record is stored, or it stored nothing and the key is free again. */
   async release(scope: IdempotencyScope): Promise<void> {
-    this.#running.delete(runningId(scope));
+    if (this.ctx.shared) await dropClaim.execute(this.ctx.db, { partnerId: scope.partnerId, key: scope.key, fingerprint: scope.fingerprint });
+    else this.#running.delete(runningId(scope));
+  }
+
+  async #claimRow(scope: IdempotencyScope): Promise<IdempotencyClaim> {
+    for (;;) {
+      const nowMs = this.ctx.clock.nowMs();
+      const nowIso = new Date(nowMs).toISOString();
+      const { rows } = await claimRow.execute(this.ctx.db, {
+        partner_id: scope.partnerId,
+        key: scope.key,
+        fingerprint: scope.fingerprint,
+        created_at: nowIso,
+        expires_at: new Date(nowMs + RETENTION_SECONDS * 1000).toISOString(),
+        nowIso,
+        staleBefore: new Date(nowMs - LOCK_TIMEOUT_SECONDS * 1000).toISOString(),
+      });
+      if (rows.length > 0) return { outcome: 'NEW' };
+      const { rows: found } = await findRecord.execute(this.ctx.db, { partnerId: scope.partnerId, key: scope.key });
+      // Gone (released) or gone stale since the insert looked: claim again.
+      const claim = found[0] && this.#outcome(found[0], scope, nowMs);
+      if (claim && claim.outcome !== 'NEW') return claim;
+    }
   }
 
   /** Stores the response as COMPLETED; run it inside the transaction that made the state it describes. */

@@ -9,7 +9,7 @@ import { openDatabase, DEFAULT_DB_FILE } from '../db/connect.ts';
 import { ENCRYPTION_KEY_ENV, loadEncryptionKey } from '../db/encryption-key.ts';
 import { generateReportSigningKey, loadReportSigningKey, REPORT_SIGNING_KEY_ENV } from '../db/report-signing-key.ts';
 import { migrateToLatest } from '../db/migrations.ts';
-import { openPostgres } from '../db/postgres.ts';
+import { lockForStartup, openPostgres } from '../db/postgres.ts';
 import type { Database } from '../db/schema.ts';
 import type { Engine } from '../engine.ts';
 import { Catalog } from './catalog.ts';
@@ -28,6 +28,7 @@ import { getReconciliation, injectReconciliationDrift } from './reconciliation.t
 import { RequestLog } from './request-log.ts';
 import { resetSandbox } from './reset.ts';
 import { checkKey, ensureInitialStock, seedCatalog } from './seed.ts';
+import { sharedRateWindows } from './rate-limit-windows.ts';
 import { readSettings, updateSettings } from './settings.ts';
 import { listTransactions, listWallets } from './wallets.ts';
 import { setWalletThreshold } from './wallet-thresholds.ts';
@@ -51,11 +52,16 @@ export const MAX_ADVANCE_SECONDS = 31_536_000;
 export async function createEngine(options: EngineOptions): Promise<Engine & { readonly context: EngineContext }> {
   const { db } = options;
   await migrateToLatest(db);
-  await db.transaction().execute((trx) => seedCatalog(trx));
+  await db.transaction().execute(async (trx) => {
+    await lockForStartup(trx);
+    await seedCatalog(trx);
+  });
   const clock = new VirtualClock(options.realNow);
   await clock.load(db);
   const ctx = new EngineContext(db, options.encryptionKey, clock, await Catalog.load(db));
+  if (ctx.shared) clock.share(db);
   await db.transaction().execute(async (trx) => {
+    await lockForStartup(trx);
     await checkKey(ctx, trx);
     await ensureInitialStock(ctx, trx);
   });
@@ -69,6 +75,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
   const engine: Engine & { readonly context: EngineContext } = {
     context: ctx,
     clock,
+    shared: ctx.shared,
+    ...(ctx.shared ? { sharedRateWindows: sharedRateWindows(ctx) } : {}),
 
     findPartnerByApiKey: (apiKey) => findPartnerByApiKey(ctx, apiKey),
 
@@ -117,7 +125,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
       if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_ADVANCE_SECONDS) {
         throw invalid(`seconds must be an integer between 1 and ${MAX_ADVANCE_SECONDS}`);
       }
-      await clock.setOffset(db, clock.offsetSeconds + seconds);
+      await clock.advance(db, seconds);
       // Retries the jump made due are attempted now, not at the next poll.
       ctx.outbox.notify();
       return clockView();

@@ -2,11 +2,13 @@
  * The voucher cache: pools of pre-bought vouchers per (product, amount, currency), encrypted at rest.
  * Allocation is a single guarded UPDATE … WHERE status = 'AVAILABLE' … RETURNING over the next N units of
  * the pool, so a unit can only ever move AVAILABLE → DELIVERED once: SQLite serializes writers, and on
- * PostgreSQL the same statement stays correct (add FOR UPDATE SKIP LOCKED to the inner select to avoid
- * waiting on concurrent allocators). order_items.voucher_id is UNIQUE as a second guard.
+ * PostgreSQL the inner select takes its rows FOR UPDATE SKIP LOCKED, so concurrent allocators take disjoint
+ * units (without it, a waiter re-checks the rows another took and comes back short). order_items.voucher_id
+ * is UNIQUE as a second guard.
  * Expired units (expiry before today on the virtual clock) stay in the table but are never allocated.
  */
-import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import { isPostgres } from '../db/postgres.ts';
 import { prepare } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
 import type { CatalogProduct } from '../domain/catalog-seed.ts';
@@ -71,15 +73,22 @@ export async function productsInStock(exec: Executor, productIds: readonly numbe
 }
 
 /**
- * Compiled once: getProduct runs this on every call, and building and compiling it through Kysely's
- * builder cost more than SQLite's answer from the partial index.
+ * Prepared (db/prepared.ts): getProduct runs this on every call, and building and compiling it through
+ * Kysely's builder cost more than SQLite's answer from the partial index.
  */
-const IN_STOCK_SQL =
-  "select 1 as one from inventory_vouchers where status = 'AVAILABLE' and product_id = ? and (expiry is null or expiry >= ?) limit 1";
+const inStock = prepare<{ productId: number; today: string }, { one: number }>((db, p) =>
+  db
+    .selectFrom('inventory_vouchers')
+    .select(sql<number>`1`.as('one'))
+    .where('inventory_vouchers.status', '=', AVAILABLE)
+    .where('inventory_vouchers.product_id', '=', p.productId)
+    .where(unexpired(p.today))
+    .limit(sql.lit(1)),
+);
 
 /** Whether this product has at least one allocatable unit (any denomination). */
 export async function productInStock(exec: Executor, productId: number, today: string): Promise<boolean> {
-  const { rows } = await exec.executeQuery(CompiledQuery.raw(IN_STOCK_SQL, [productId, today]));
+  const { rows } = await inStock.execute(exec, { productId, today });
   return rows.length > 0;
 }
 
@@ -107,7 +116,16 @@ function allocation(count: number) {
     db
       .updateTable('inventory_vouchers')
       .set({ status: DELIVERED, delivered_at: p.nowIso })
-      .where('id', 'in', poolQuery(db, p, p.today).select('inventory_vouchers.id').orderBy('inventory_vouchers.id').limit(sql.lit(count)))
+      .where(
+        'id',
+        'in',
+        poolQuery(db, p, p.today)
+          .select('inventory_vouchers.id')
+          .orderBy('inventory_vouchers.id')
+          .limit(sql.lit(count))
+          // Concurrent allocators on PostgreSQL take disjoint units instead of queueing on (and then losing) the same rows.
+          .$if(isPostgres(db), (q) => q.forUpdate().skipLocked()),
+      )
       .where('status', '=', AVAILABLE)
       .returning(['id', 'secret_enc', 'expiry']),
   );

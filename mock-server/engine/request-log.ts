@@ -5,7 +5,9 @@
  *
  * Entries are buffered and written in one transaction per batch (every FLUSH_MS or FLUSH_SIZE entries):
  * a commit per request was a measurable share of each request. list() flushes first (read-your-writes),
- * and close()/resetSandbox flush too, so a clean close loses nothing.
+ * and close()/resetSandbox flush too, so a clean close loses nothing. Instances sharing PostgreSQL
+ * (ctx.shared) write each entry at once instead: listRequests on one instance must see every instance's
+ * requests, and no instance can flush another's buffer.
  */
 import { prepare, valuesOf } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
@@ -51,7 +53,7 @@ export class RequestLog {
       trace_id: entry.trace_id,
       entry_json: JSON.stringify(entry),
     });
-    if (batch.rows.length >= FLUSH_SIZE) void this.flush();
+    if (this.ctx.shared || batch.rows.length >= FLUSH_SIZE) void this.flush();
     else this.#timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
     return batch.written;
   }

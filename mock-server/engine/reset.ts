@@ -1,7 +1,7 @@
 /**
  * resetSandbox: back to a freshly started sandbox in one transaction. Deleted: every partner (with its
  * wallets, ledger, orders, webhook endpoints, events, deliveries, drifts and idempotency records), every
- * voucher, fault (request and delivery faults) and request-log entry. Restored: the initial inventory (the same pools as on first start, new codes), the default
+ * voucher, fault (request and delivery faults), request-log entry and shared rate-limit window. Restored: the initial inventory (the same pools as on first start, new codes), the default
  * settings and the clock (offset 0). Kept: the catalog and the encryption key. Partners, including any the
  * server created at startup, must be created again.
  */
@@ -25,6 +25,7 @@ const WIPED = [
   'wallets',
   'partners',
   'inventory_vouchers',
+  'rate_limit_windows',
 ] as const;
 
 export async function resetSandbox(ctx: EngineContext): Promise<void> {

@@ -47,6 +47,9 @@ test('requests: parameters coerced and defaulted; mismatches are 400 E_VALIDATIO
     assert.equal(badIdBody.error.name, 'ValidationFailure');
     assert.ok(badIdBody.error.messages.some((m: string) => m.startsWith('params.product_id')), badIdBody.error.messages);
 
+    const formSpaces = await json(await fetch(`${served.url}/api/v1/products?category=Gift+Cards&limit=2`));
+    assert.deepEqual(formSpaces.query, { category: 'Gift Cards', limit: 2, page: 1 });
+
     const unknownParam = await json(await fetch(`${served.url}/api/v1/orders?colour=red`));
     assert.deepEqual(unknownParam.error.messages, ["query.colour Unknown query parameter 'colour'"]);
 

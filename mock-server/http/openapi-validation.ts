@@ -82,6 +82,23 @@ function canonicaliseContentType(req: Request, takesBody: boolean): ApiError | u
   return undefined;
 }
 
+/**
+ * A `+` in a query string is a space in application/x-www-form-urlencoded, which is how URLSearchParams
+ * and most HTTP clients encode `category=Gift Cards`. The validator would reject the `+` as an unencoded
+ * reserved character, so it is rewritten as `%20` (after the signature was checked over the query as sent);
+ * a literal plus is `%2B`.
+ */
+function decodeFormSpaces(req: Request): void {
+  const query = req.originalUrl.indexOf('?');
+  if (query < 0 || !req.originalUrl.includes('+', query)) return;
+  const spaced = (url: string) => {
+    const at = url.indexOf('?');
+    return at < 0 ? url : url.slice(0, at) + url.slice(at).replaceAll('+', '%20');
+  };
+  req.originalUrl = spaced(req.originalUrl);
+  req.url = spaced(req.url);
+}
+
 export interface OpenApiValidationOptions {
   doc: OpenApiDocument;
   validateResponses: boolean;
@@ -112,6 +129,7 @@ export function openApiValidation({ doc, validateResponses, logger }: OpenApiVal
   return (req, res, next) => {
     const unsupported = canonicaliseContentType(req, contextOf(res).operation?.bodySchema !== undefined);
     if (unsupported) return next(unsupported);
+    decodeFormSpaces(req);
     const run = (index: number): void => {
       const stage = stages[index];
       if (!stage) {
