@@ -40,8 +40,9 @@ function readStored(path: string): DemoCredentials | undefined {
   }
 }
 
-export async function ensureDemoPartner(engine: Engine, dbFile: string): Promise<DemoCredentials> {
-  const path = dbFile === MEMORY ? undefined : demoFileFor(dbFile);
+/** `dbFile` undefined (PostgreSQL): no file to keep the credentials in, so each start makes a demo partner. */
+export async function ensureDemoPartner(engine: Engine, dbFile: string | undefined): Promise<DemoCredentials> {
+  const path = dbFile === undefined || dbFile === MEMORY ? undefined : demoFileFor(dbFile);
   const stored = path ? readStored(path) : undefined;
   if (stored) {
     const existing = await engine.findPartnerByApiKey(stored.apiKey);

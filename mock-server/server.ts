@@ -26,6 +26,12 @@ export interface SandboxOptions {
   host?: string;
   /** SQLite file, or `:memory:`. */
   db?: string;
+  /** A PostgreSQL URL instead of `db`: any number of instances share its state (needs STARSHIP_ENCRYPTION_KEY). */
+  databaseUrl?: string;
+  /** Pool connections per instance on PostgreSQL. */
+  poolSize?: number;
+  /** Where STARSHIP_ENCRYPTION_KEY and the other keys are read from; process.env by default. */
+  env?: NodeJS.ProcessEnv;
   /** Random (and printed) when absent. */
   adminToken?: string;
   trustProxy?: boolean;
@@ -85,9 +91,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   } = options;
 
   if (docsDir && !existsSync(path.join(docsDir, 'index.html'))) await buildDocsSite(docsDir);
-  const engine = await openEngine({ file });
+  const { databaseUrl, poolSize } = options;
+  const env = options.env ?? process.env;
+  const engine = await openEngine(databaseUrl ? { databaseUrl, env, ...(poolSize ? { poolSize } : {}) } : { file, env });
   try {
-    const demoPartner = await ensureDemoPartner(engine, file);
+    const demoPartner = await ensureDemoPartner(engine, databaseUrl ? undefined : file);
     // Deliveries left pending by a previous run (or a crash) resume now; engine.close() stops the loop.
     engine.startWebhookDelivery({ onError: (error) => logger.error({ err: error }, 'webhook delivery failed') });
     const running = createServer(createApp({ engine, adminToken, trustProxy, validateResponses, logger, ...(docsDir ? { docsDir } : {}) }));
@@ -124,7 +132,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     print(`Starship sandbox listening on ${origin}`);
     print(`  partner API:  ${baseUrl}`);
     print(`  control API:  ${origin}/sandbox/v1`);
-    print(`  database:     ${file}`);
+    print(`  database:     ${databaseUrl ? maskPassword(databaseUrl) : file}`);
     if (docsDir) print(`  docs:         ${origin}/docs/`);
     print(`  API key:      ${demoPartner.apiKey}`);
     print(`  API secret:   ${demoPartner.apiSecret}`);
@@ -133,5 +141,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   } catch (error) {
     await engine.close();
     throw error;
+  }
+}
+
+/** The URL as printed: a password is never shown. */
+export function maskPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable database URL)';
   }
 }

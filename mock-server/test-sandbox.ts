@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { createStarshipClient, type StarshipClient } from '../sdk/client.ts';
 import { signRequest } from '../sdk/signing.ts';
 import { SpecValidator } from '../conformance/spec-validator.ts';
+import { ENCRYPTION_KEY_ENV } from './db/encryption-key.ts';
+import { createTestDatabase, TEST_DATABASE_URL_ENV, testServerUrl, type TestDatabase } from './db/postgres-test-database.ts';
+import { generateKey } from './domain/voucher-crypto.ts';
 import type { C } from './engine.ts';
 import { buildOperationTable, type OperationTable } from './http/operations.ts';
 import { loadSpec } from './http/spec.ts';
@@ -15,6 +18,19 @@ import { capturingLogger } from './http/test-harness.ts';
 import { startSandbox, type RunningSandbox } from './server.ts';
 
 export const ADMIN_TOKEN = 'adm_test_token';
+
+export type SandboxBackend = 'sqlite' | 'postgres';
+/**
+ * Set to `postgres` (see *.postgres.test.ts), sandboxes started without a file run on a fresh PostgreSQL
+ * database of STARSHIP_TEST_DATABASE_URL's server, so a whole test file runs on that backend unchanged.
+ */
+export const SANDBOX_BACKEND_ENV = 'STARSHIP_TEST_SANDBOX_BACKEND';
+
+function requiredTestServerUrl(): string {
+  const url = testServerUrl();
+  if (!url) throw new Error(`${TEST_DATABASE_URL_ENV} must name a PostgreSQL server for a postgres TestSandbox`);
+  return url;
+}
 
 export interface Reply<T = any> {
   status: number;
@@ -62,21 +78,31 @@ export class TestSandbox {
   private constructor(
     readonly sandbox: RunningSandbox,
     readonly logLines: Record<string, unknown>[],
+    private readonly database?: TestDatabase,
   ) {}
 
-  static async start(options: { db?: string; trustProxy?: boolean; docsDir?: string } = {}): Promise<TestSandbox> {
+  /** `backend: 'postgres'` runs the sandbox on a fresh database of STARSHIP_TEST_DATABASE_URL's server, dropped on close. */
+  static async start(options: { db?: string; backend?: SandboxBackend; trustProxy?: boolean; docsDir?: string } = {}): Promise<TestSandbox> {
     const { logger, lines } = capturingLogger();
+    const backend = options.backend ?? (options.db === undefined && process.env[SANDBOX_BACKEND_ENV] === 'postgres' ? 'postgres' : 'sqlite');
+    const database = backend === 'postgres' ? await createTestDatabase(requiredTestServerUrl()) : undefined;
+    const storage = database
+      ? { databaseUrl: database.url, poolSize: 4, env: { ...process.env, [ENCRYPTION_KEY_ENV]: generateKey().toString('hex') } }
+      : { db: options.db ?? ':memory:' };
     const sandbox = await startSandbox({
       port: 0,
-      db: options.db ?? ':memory:',
+      ...storage,
       trustProxy: options.trustProxy ?? false,
       adminToken: ADMIN_TOKEN,
       logger,
       print: () => {},
       handleSignals: false,
       docsDir: options.docsDir ?? false,
+    }).catch(async (error: unknown) => {
+      await database?.drop();
+      throw error;
     });
-    return new TestSandbox(sandbox, lines);
+    return new TestSandbox(sandbox, lines, database);
   }
 
   get baseUrl(): string {
@@ -172,6 +198,10 @@ export class TestSandbox {
   }
 
   async close(): Promise<void> {
-    await this.sandbox.close();
+    try {
+      await this.sandbox.close();
+    } finally {
+      await this.database?.drop();
+    }
   }
 }

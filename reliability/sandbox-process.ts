@@ -21,11 +21,15 @@ export interface SandboxProcess {
 
 const LISTENING = /listening on (http:\/\/[^\s]+)/;
 
-export async function spawnSandbox(options: { db: string; env?: Record<string, string>; args?: string[]; nodeArgs?: string[] }): Promise<SandboxProcess> {
-  const adminToken = `adm_${randomBytes(16).toString('hex')}`;
+/** `db` a SQLite file, or `databaseUrl` a PostgreSQL database (STARSHIP_ENCRYPTION_KEY then comes through `env`). */
+export async function spawnSandbox(
+  options: ({ db: string } | { databaseUrl: string }) & { env?: Record<string, string>; args?: string[]; nodeArgs?: string[]; adminToken?: string },
+): Promise<SandboxProcess> {
+  const adminToken = options.adminToken ?? `adm_${randomBytes(16).toString('hex')}`;
+  const storage = 'db' in options ? ['--db', options.db] : ['--database-url', options.databaseUrl];
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), path.join(repoRoot, 'bin/starship.js'), 'mock', '--db', options.db, '--port', '0', '--admin-token', adminToken, ...(options.args ?? [])],
+    [...(options.nodeArgs ?? []), path.join(repoRoot, 'bin/starship.js'), 'mock', ...storage, '--port', '0', '--admin-token', adminToken, ...(options.args ?? [])],
     { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

@@ -249,7 +249,7 @@ export interface ClockTable {
 
 /** Rate-limit windows shared by instances on PostgreSQL (http/shared-rate-limiter.ts). */
 export interface RateLimitWindowsTable {
-  /** API key and endpoint class, NUL-separated. */
+  /** `CLASS:api_key`. */
   key: string;
   window_start: number;
   count: number;

@@ -153,6 +153,11 @@ export class IdempotencyStore {
     else this.#running.delete(runningId(scope));
   }
 
+  /** The claim's record is stored (complete() committed): a shared claim row already became that record. */
+  completed(scope: IdempotencyScope): void {
+    if (!this.ctx.shared) this.#running.delete(runningId(scope));
+  }
+
   async #claimRow(scope: IdempotencyScope): Promise<IdempotencyClaim> {
     for (;;) {
       const nowMs = this.ctx.clock.nowMs();

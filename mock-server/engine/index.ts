@@ -84,7 +84,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
     releaseIdempotencyKey: (scope) => idempotency.release(scope),
     completeIdempotencyKey: async (scope, response) => {
       await idempotency.complete(db, scope, response);
-      await idempotency.release(scope);
+      idempotency.completed(scope);
     },
 
     listCategories: async (query) => listCategories(ctx, query),
@@ -96,7 +96,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
     placeOrder: async (partnerId, body, scope) => {
       const order = await placeOrder(ctx, idempotency, partnerId, body, scope);
       // Committed: the stored record answers the key from now on.
-      if (scope) await idempotency.release(scope);
+      if (scope) idempotency.completed(scope);
       return order;
     },
     listOrders: (partnerId, query) => listOrders(ctx, partnerId, query),
@@ -182,6 +182,8 @@ export interface OpenEngineOptions {
   file?: string;
   /** A PostgreSQL URL instead of a file: several instances share its state. */
   databaseUrl?: string;
+  /** Pool connections on PostgreSQL (db/postgres.ts's default when absent). */
+  poolSize?: number;
   env?: NodeJS.ProcessEnv;
   realNow?: () => number;
 }
@@ -198,7 +200,7 @@ export async function openEngine(options: OpenEngineOptions = {}) {
     throw new Error(`${ENCRYPTION_KEY_ENV} must be set with a database URL: every instance on that database needs the same key`);
   }
   // The database first: opening a file creates its directory, where the key file lives.
-  const db = options.databaseUrl ? openPostgres({ url: options.databaseUrl }) : openDatabase({ file });
+  const db = options.databaseUrl ? openPostgres({ url: options.databaseUrl, ...(options.poolSize ? { poolSize: options.poolSize } : {}) }) : openDatabase({ file });
   try {
     const encryptionKey = loadEncryptionKey({ file, env });
     // Instances sharing PostgreSQL share a report key only through the environment; alone, each makes its own.

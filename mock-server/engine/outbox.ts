@@ -9,6 +9,8 @@
  * leaves it in the same transaction), and every later change of status or sub_status emits the event of the
  * new status. More units delivered without a change of state emit nothing.
  */
+import { sql } from 'kysely';
+import { prepare } from '../db/prepared.ts';
 import type { Vendor, WebhookEventType } from '../domain/enums.ts';
 import { formatMinor } from '../domain/money.ts';
 import { orderEventType } from '../domain/webhook-rules.ts';
@@ -23,6 +25,11 @@ export interface EventItem {
   expiry: string | null;
 }
 
+/** Runs in every order's transaction: compiled once. */
+const activeEndpoints = prepare<{ partnerId: string }, { id: string; url: string; events_json: string }>((db, p) =>
+  db.selectFrom('webhook_endpoints').select(['id', 'url', 'events_json']).where('partner_id', '=', p.partnerId).where('status', '=', sql.lit('ACTIVE')),
+);
+
 /**
  * Inserts the event and its deliveries when an endpoint of the partner subscribes to `type`; returns the
  * event id, or undefined when there is no subscriber. `data` is built only when needed.
@@ -32,14 +39,8 @@ export async function recordEvent(
   exec: Executor,
   event: { partnerId: string; type: WebhookEventType; subjectId: string | null; data: () => Promise<object> | object },
 ): Promise<string | undefined> {
-  const endpoints = (
-    await exec
-      .selectFrom('webhook_endpoints')
-      .select(['id', 'url', 'events_json'])
-      .where('partner_id', '=', event.partnerId)
-      .where('status', '=', 'ACTIVE')
-      .execute()
-  ).filter((e) => (JSON.parse(e.events_json) as string[]).includes(event.type));
+  const { rows } = await activeEndpoints.execute(exec, { partnerId: event.partnerId });
+  const endpoints = rows.filter((e) => (JSON.parse(e.events_json) as string[]).includes(event.type));
   if (endpoints.length === 0) return undefined;
 
   const nowIso = ctx.clock.nowIso();

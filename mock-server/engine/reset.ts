@@ -1,8 +1,9 @@
 /**
  * resetSandbox: back to a freshly started sandbox in one transaction. Deleted: every partner (with its
  * wallets, ledger, orders, webhook endpoints, events, deliveries, drifts and idempotency records), every
- * voucher, fault (request and delivery faults), request-log entry and shared rate-limit window. Restored: the initial inventory (the same pools as on first start, new codes), the default
- * settings and the clock (offset 0). Kept: the catalog and the encryption key. Partners, including any the
+ * voucher, fault (request and delivery faults), request-log entry and shared rate-limit window. Restored:
+ * the initial inventory (the same pools as on first start, new codes), the default settings and the clock
+ * (offset 0). Kept: the catalog and the encryption key. Partners, including any the
  * server created at startup, must be created again.
  */
 import type { EngineContext } from './context.ts';

@@ -149,13 +149,14 @@ export class SharedRateLimiter {
   }
 
   async hit(apiKey: string, cls: string, now: number, overrides?: Overrides): Promise<RateDecision> {
-    const key = `${apiKey}\0${cls}`;
+    // PostgreSQL text cannot hold NUL; a class name never contains ':'.
+    const key = `${cls}:${apiKey}`;
     const limit = this.#local.limitFor(cls, overrides);
     const burstLimit = this.#local.burstLimit(overrides);
     const bucket = this.#local.rolled(undefined, now);
     const { counted, windows } = await this.windows.hit(key, bucket.windowStart, bucket.burstStart, limit, burstLimit);
     const seen = this.#local.rolled(windows, now);
-    this.#local.remember(key, seen);
+    this.#local.remember(`${apiKey}\0${cls}`, seen);
     if (counted) return { allowed: true, limit, remaining: Math.max(0, limit - seen.count), reset: seen.windowStart + this.limits.windowSeconds };
     return this.#local.decide(seen, now, limit, burstLimit);
   }

@@ -12,6 +12,15 @@ import { expect, type Check } from '../types.ts';
 
 const newKey = () => `conf-${randomUUID()}`;
 
+/** A new key's first execution of a fresh order, which must succeed. */
+async function firstExecution(ctx: SuiteContext) {
+  const key = newKey();
+  const body = await orderBody(ctx);
+  const first = await placeOrder(ctx, body, key);
+  expectStatus(first, 200, 'POST /orders');
+  return { key, body, first };
+}
+
 async function orderCount(ctx: SuiteContext): Promise<number> {
   const reply = await ctx.api.call('listOrders', { query: { limit: 1 } });
   expectStatus(reply, 200, 'GET /orders');
@@ -41,10 +50,7 @@ export const IDEM_CHECKS: Check[] = [
     clause: CLAUSES.idempotencyReplay,
     needs: 'server',
     run: async (ctx) => {
-      const key = newKey();
-      const body = await orderBody(ctx);
-      const first = await placeOrder(ctx, body, key);
-      expectStatus(first, 200, 'POST /orders');
+      const { key, body, first } = await firstExecution(ctx);
       expect(!replayed(first), 'the first execution carried Idempotent-Replayed: true');
       const before = await orderCount(ctx);
       const second = await placeOrder(ctx, body, key);
@@ -64,10 +70,7 @@ export const IDEM_CHECKS: Check[] = [
     clause: CLAUSES.idempotencyRuling,
     needs: 'server',
     run: async (ctx) => {
-      const key = newKey();
-      const body = await orderBody(ctx);
-      const first = await placeOrder(ctx, body, key);
-      expectStatus(first, 200, 'POST /orders');
+      const { key, body, first } = await firstExecution(ctx);
       const reordered = `{ "quantity": ${body.quantity},\n  "currency": ${JSON.stringify(body.currency)}, "amount": ${JSON.stringify(body.amount)}, "product_id": ${body.product_id} }`;
       const second = await ctx.api.call('createOrder', { body: reordered, idempotencyKey: key });
       expect(second.status === 200 && second.body?.id === first.body?.id && replayed(second), `the reordered replay answered ${summarizeReply(second)}`);
@@ -81,9 +84,7 @@ export const IDEM_CHECKS: Check[] = [
     clause: CLAUSES.idempotencyRuling,
     needs: 'server',
     run: async (ctx) => {
-      const key = newKey();
-      const body = await orderBody(ctx);
-      expectStatus(await placeOrder(ctx, body, key), 200, 'POST /orders');
+      const { key, body } = await firstExecution(ctx);
       const other = await ctx.api.call('createOrder', { body: { ...body, quantity: body.quantity + 1 }, idempotencyKey: key });
       expectError(other, 422, 'E_IDEMPOTENCY_KEY_REUSED', 'the same key with another quantity');
     },
