@@ -20,6 +20,7 @@ import { isDelivered, nextAttemptMs } from '../domain/webhook-rules.ts';
 import type { C, ListResult, WebhookDeliveryQuery } from '../engine.ts';
 import type { EngineContext } from './context.ts';
 import { invalid, notFound } from './errors.ts';
+import { consumeArmed } from './faults.ts';
 import { pageOf } from './pagination.ts';
 
 export type DeliveryRow = Database['webhook_deliveries'];
@@ -263,24 +264,15 @@ export async function anyWebhookFaultArmed(ctx: EngineContext): Promise<boolean>
 
 /** Consumes one use of the oldest armed fault matching the delivery. The guarded decrement keeps uses exact. */
 export async function takeWebhookFault(ctx: EngineContext, delivery: DeliveryRow): Promise<C['WebhookFault'] | undefined> {
-  for (;;) {
-    const armed = await ctx.db.selectFrom('webhook_faults').selectAll().where('remaining', '>', 0).orderBy('id').execute();
-    const fault = armed.find(
-      (f) =>
-        (f.partner_id === null || f.partner_id === delivery.partner_id) &&
-        (f.webhook_id === null || f.webhook_id === delivery.webhook_id) &&
-        (f.event_type === null || f.event_type === delivery.event_type),
-    );
-    if (!fault) return undefined;
-    const taken = await ctx.db
-      .updateTable('webhook_faults')
-      .set((eb) => ({ remaining: eb('remaining', '-', 1) }))
-      .where('id', '=', fault.id)
-      .where('remaining', '>', 0)
-      .returning('remaining')
-      .executeTakeFirst();
-    if (taken) return renderFault({ ...fault, remaining: taken.remaining });
-  }
+  const fault = await consumeArmed(
+    ctx,
+    'webhook_faults',
+    (f) =>
+      (f.partner_id === null || f.partner_id === delivery.partner_id) &&
+      (f.webhook_id === null || f.webhook_id === delivery.webhook_id) &&
+      (f.event_type === null || f.event_type === delivery.event_type),
+  );
+  return fault && renderFault(fault);
 }
 
 function renderFault(row: FaultRow): C['WebhookFault'] {

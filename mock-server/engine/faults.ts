@@ -2,6 +2,7 @@
  * Injected faults: armed with a count, consumed one matching request at a time in creation order.
  * A fault matches when each target it names (operation_id, path, partner_id) equals the request's.
  */
+import type { Kysely } from 'kysely';
 import type { C } from '../engine.ts';
 import type { Database } from '../db/schema.ts';
 import type { EngineContext } from './context.ts';
@@ -95,25 +96,41 @@ async function countArmed(ctx: EngineContext): Promise<number> {
   return Number(row.n);
 }
 
-/** Consumes one use of the oldest matching armed fault. The decrement is guarded, so two requests never share the last use. */
+/** Consumes one use of the oldest matching armed fault. */
 export async function takeFault(ctx: EngineContext, operationId: string | undefined, path: string, partnerId?: string | null): Promise<C['Fault'] | undefined> {
+  const fault = await consumeArmed(
+    ctx,
+    'faults',
+    (f) => (f.operation_id === null || f.operation_id === operationId) && (f.path === null || f.path === path) && (f.partner_id === null || f.partner_id === partnerId),
+  );
+  return fault && renderFault(fault);
+}
+
+type ArmedTable = 'faults' | 'webhook_faults';
+
+/**
+ * Takes one use of the oldest armed row of `table` that `matches` (request faults and webhook-delivery faults
+ * alike). The decrement is guarded (`remaining > 0`), so two takers — on two instances too — never share the
+ * last use; the loser looks again.
+ */
+export async function consumeArmed<T extends ArmedTable>(
+  ctx: EngineContext,
+  table: T,
+  matches: (row: Database[T]) => boolean,
+): Promise<Database[T] | undefined> {
+  const db = ctx.db as unknown as Kysely<Pick<Database, ArmedTable>>;
   for (;;) {
-    const armed = await ctx.db.selectFrom('faults').selectAll().where('remaining', '>', 0).orderBy('id').execute();
-    const fault = armed.find(
-      (f) =>
-        (f.operation_id === null || f.operation_id === operationId) &&
-        (f.path === null || f.path === path) &&
-        (f.partner_id === null || f.partner_id === partnerId),
-    );
-    if (!fault) return undefined;
-    const taken = await ctx.db
-      .updateTable('faults')
+    const armed = (await db.selectFrom(table as ArmedTable).selectAll().where('remaining', '>', 0).orderBy('id').execute()) as Database[T][];
+    const row = armed.find(matches);
+    if (!row) return undefined;
+    const taken = await db
+      .updateTable(table as ArmedTable)
       .set((eb) => ({ remaining: eb('remaining', '-', 1) }))
-      .where('id', '=', fault.id)
+      .where('id', '=', row.id)
       .where('remaining', '>', 0)
       .returning('remaining')
       .executeTakeFirst();
-    if (taken) return renderFault({ ...fault, remaining: taken.remaining });
+    if (taken) return { ...row, remaining: taken.remaining };
   }
 }
 
