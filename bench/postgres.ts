@@ -13,82 +13,20 @@ import path from 'node:path';
 import { ENCRYPTION_KEY_ENV } from '../mock-server/db/encryption-key.ts';
 import { createTestDatabase } from '../mock-server/db/postgres-test-database.ts';
 import { generateKey } from '../mock-server/domain/voucher-crypto.ts';
-import { signRequest } from '../sdk/signing.ts';
 import { freePort } from '../scripts/prism.ts';
 import { repoRoot } from '../scripts/spec-documents.ts';
 import { startProcess, tsxNode, type Target } from './processes.ts';
+import { ADMIN_TOKEN, CONNECTIONS, DURATION_SECONDS, prepareSandbox, signedOrderRequest, WARMUP_SECONDS, type Credentials, type Measured } from './sandbox-load.ts';
 
-const CONNECTIONS = 32;
-const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
 /** Vouchers pumped per scenario: enough that every measured order is a cache hit (DELIVERED). */
 const VOUCHERS = Number(process.env.BENCH_PG_VOUCHERS ?? 30_000);
-const ADMIN_TOKEN = 'bench-admin-token';
-const ORDER_BODY = JSON.stringify({ product_id: 1001, amount: '25.00', quantity: 1, currency: 'USD' });
 const CLUSTER_SCRIPT = path.join(repoRoot, 'scripts/postgres-cluster.sh');
-
-interface Measured {
-  requests_per_second: number;
-  latency_p50_ms: number;
-  latency_p99_ms: number;
-  non_2xx: number;
-  errors: number;
-  total: number;
-}
-
-interface Credentials {
-  apiKey: string;
-  apiSecret: string;
-}
-
-async function control<T>(origin: string, method: string, route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${origin}/sandbox/v1${route}`, {
-    method,
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function preparePartner(origin: string): Promise<Credentials> {
-  const partner = await control<{ api_key: string; api_secret: string }>(origin, 'POST', '/partners', {
-    name: 'Benchmark partner',
-    wallets: [{ currency: 'USD', balance: '100000000.00' }],
-    ip_allowlist: ['127.0.0.1/32', '::1/128'],
-    rate_limit_overrides: { product_list: 1e9, product_details: 1e9, orders: 1e9, default: 1e9, burst: 1e9 },
-  });
-  for (let left = VOUCHERS; left > 0; left -= 10_000) {
-    await control(origin, 'POST', '/inventory/pump', { product_id: 1001, amount: '25.00', currency: 'USD', count: Math.min(10_000, left) });
-  }
-  return { apiKey: partner.api_key, apiSecret: partner.api_secret };
-}
-
-let orderCounter = 0;
-function signedOrder(credentials: Credentials): autocannon.Request {
-  const orderPath = '/api/v1/orders';
-  return {
-    method: 'POST',
-    path: orderPath,
-    setupRequest: (request) => ({
-      ...request,
-      body: ORDER_BODY,
-      headers: {
-        'X-API-Key': credentials.apiKey,
-        'X-API-Secret': credentials.apiSecret,
-        'Content-Type': 'application/json',
-        'Idempotency-Key': `bench-pg-${process.pid}-${++orderCounter}`,
-        ...signRequest({ secret: credentials.apiSecret, method: 'POST', path: orderPath, body: ORDER_BODY }).headers,
-      },
-    }),
-  };
-}
 
 /** Orders against every origin at once, the connections split between them; throughput summed. */
 async function loadOrders(origins: readonly string[], credentials: Credentials): Promise<Measured> {
   const connections = CONNECTIONS / origins.length;
   const run = (duration: number) =>
-    Promise.all(origins.map((url) => autocannon({ url, connections, duration, requests: [signedOrder(credentials)] })));
+    Promise.all(origins.map((url) => autocannon({ url, connections, duration, requests: [signedOrderRequest('/api/v1', credentials)] })));
   if (WARMUP_SECONDS > 0) await run(WARMUP_SECONDS);
   const results = await run(DURATION_SECONDS);
   return {
@@ -111,7 +49,7 @@ async function scenario(targets: Target[], started: Promise<Target>[]): Promise<
   const running = await Promise.all(started);
   targets.push(...running);
   try {
-    const credentials = await preparePartner(running[0]!.origin);
+    const credentials = await prepareSandbox(running[0]!.origin, VOUCHERS);
     return await loadOrders(
       running.map((t) => t.origin),
       credentials,

@@ -1,0 +1,75 @@
+/**
+ * What the sandbox benchmarks share: the load settings, the control-API calls that prepare a sandbox, and the
+ * signed POST /orders request (a unique Idempotency-Key and a fresh signature on every request).
+ */
+import type autocannon from 'autocannon';
+import { signRequest } from '../sdk/signing.ts';
+
+export const CONNECTIONS = 32;
+export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
+/** Every target serves each scenario this long before it is measured (JIT, caches, prepared statements). */
+export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
+export const ADMIN_TOKEN = 'bench-admin-token';
+const ORDER_BODY = JSON.stringify({ product_id: 1001, amount: '25.00', quantity: 1, currency: 'USD' });
+
+export interface Measured {
+  requests_per_second: number;
+  latency_p50_ms: number;
+  latency_p99_ms: number;
+  non_2xx: number;
+  errors: number;
+  total: number;
+}
+
+export interface Credentials {
+  apiKey: string;
+  apiSecret: string;
+}
+
+async function control<T>(origin: string, method: string, route: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${origin}/sandbox/v1${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** A partner whose limits do not throttle the benchmark, a deep wallet and vouchers for every order. */
+export async function prepareSandbox(origin: string, vouchers: number): Promise<Credentials> {
+  const partner = await control<{ api_key: string; api_secret: string }>(origin, 'POST', '/partners', {
+    name: 'Benchmark partner',
+    wallets: [{ currency: 'USD', balance: '100000000.00' }],
+    ip_allowlist: ['127.0.0.1/32', '::1/128'],
+    rate_limit_overrides: { product_list: 1e9, product_details: 1e9, orders: 1e9, default: 1e9, burst: 1e9 },
+  });
+  for (let left = vouchers; left > 0; left -= 10_000) {
+    await control(origin, 'POST', '/inventory/pump', { product_id: 1001, amount: '25.00', currency: 'USD', count: Math.min(10_000, left) });
+  }
+  return { apiKey: partner.api_key, apiSecret: partner.api_secret };
+}
+
+export function authHeaders(credentials: Credentials): Record<string, string> {
+  return { 'X-API-Key': credentials.apiKey, 'X-API-Secret': credentials.apiSecret };
+}
+
+let orderCounter = 0;
+/** Each request gets a unique Idempotency-Key and a fresh signature over the path it is sent to. */
+export function signedOrderRequest(prefix: string, credentials: Credentials): autocannon.Request {
+  const orderPath = `${prefix}/orders`;
+  return {
+    method: 'POST',
+    path: orderPath,
+    setupRequest: (request) => ({
+      ...request,
+      body: ORDER_BODY,
+      headers: {
+        ...authHeaders(credentials),
+        'Content-Type': 'application/json',
+        'Idempotency-Key': `bench-${process.pid}-${++orderCounter}`,
+        ...signRequest({ secret: credentials.apiSecret, method: 'POST', path: orderPath, body: ORDER_BODY }).headers,
+      },
+    }),
+  };
+}
