@@ -9,12 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import type { components } from '../../generated/sandbox.ts';
 import { startSandbox, type RunningSandbox } from '../../mock-server/server.ts';
-import { formatClause } from '../server/clauses.ts';
 import type { ReportInput } from '../report/index.ts';
-import { PARTNER_CHECK_BY_ID } from './catalogue.ts';
+import { reportInputOf, type CertificationReport } from './signed-html.ts';
 
 type Control = components['schemas'];
-export type CertificationReport = Control['CertificationReport'];
+export type { CertificationReport };
 export type CertificationSession = Control['CertificationSession'];
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -117,19 +116,6 @@ function runCommand(command: string, env: Record<string, string>, options: Partn
   });
 }
 
-export function reportInputOf(report: CertificationReport): ReportInput {
-  const { certification, signature } = report;
-  return {
-    suite: 'starship conformance partner',
-    target: `partner ${certification.partner_id} · session ${certification.session_id} · signed ${signature.algorithm} key ${signature.key_id}`,
-    checks: report.checks.map((check) => {
-      const definition = PARTNER_CHECK_BY_ID.get(check.id);
-      return { ...check, ...(definition ? { group: definition.group, clause: formatClause(definition.clause) } : {}) };
-    }),
-    durationMs: certification.run.duration_ms,
-    generatedAt: certification.graded_at,
-  };
-}
 
 export async function runPartnerCertification(options: PartnerRunOptions): Promise<PartnerRunResult> {
   const say = options.onEvent ?? (() => {});

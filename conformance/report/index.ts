@@ -1,5 +1,5 @@
 /** The conformance report writers, shared by `conformance server` and `conformance partner`. */
-export { formatHtml } from './html.ts';
+export { escapeHtml, formatHtml } from './html.ts';
 export { formatJson } from './json.ts';
 export { formatJunit } from './junit.ts';
 export { passed, summarize } from './types.ts';

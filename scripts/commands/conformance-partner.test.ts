@@ -27,6 +27,7 @@ test('conformance partner writes signed JSON, JUnit and HTML and exits 1 when a 
     assert.match(report.checks.find((c) => c.id === 'PARTNER-RUN-001')!.detail, /^exited 3 after/);
     assert.match(readFileSync(files.junit, 'utf8'), /<testsuite name="starship conformance partner RUN" tests="1" failures="1"/);
     assert.match(readFileSync(files.html, 'utf8'), new RegExp(`signed Ed25519 key ${report.signature.key_id}`));
+    assert.match(readFileSync(files.html, 'utf8'), /<script type="application\/json" id="starship-signed-report">/, 'the page carries the signed report');
 
     assert.equal(await verifyReportCommand(files.json, { sandboxUrl: sandbox.origin, adminToken }), 0);
     writeFileSync(files.json, readFileSync(files.json, 'utf8').replace('"exited 3', '"exited 0'));

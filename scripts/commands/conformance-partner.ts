@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { DEFAULT_TIMEOUT_MS, runPartnerCertification } from '../../conformance/partner/runner.ts';
-import { formatHtml, formatJunit, passed, summarize, type ReportCheck } from '../../conformance/report/index.ts';
+import { signedReportHtml } from '../../conformance/partner/signed-html.ts';
+import { formatJunit, passed, summarize, type ReportCheck } from '../../conformance/report/index.ts';
 
 export interface ConformancePartnerOptions {
   run: string;
@@ -33,7 +34,8 @@ function seconds(value: string | undefined, name: string): number | undefined {
 
 /**
  * `starship conformance partner`: exit 0 only when no MUST check fails (2 on usage errors, via the CLI).
- * The JSON report is the sandbox's signed report, written as received; JUnit and HTML are rendered from it.
+ * The JSON report is the sandbox's signed report, written as received; JUnit and HTML are rendered from it,
+ * and the HTML carries it too, so either file can be checked with verify-report.
  */
 export async function conformancePartnerCommand(options: ConformancePartnerOptions): Promise<number> {
   if (Boolean(options.sandboxUrl) !== Boolean(options.adminToken)) throw new Error('--sandbox-url and --admin-token go together');
@@ -57,7 +59,7 @@ export async function conformancePartnerCommand(options: ConformancePartnerOptio
   }
   if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
   if (options.junit) writeFileSync(options.junit, formatJunit(input));
-  if (options.html) writeFileSync(options.html, formatHtml(input));
+  if (options.html) writeFileSync(options.html, signedReportHtml(report));
   const s = summarize(input.checks);
   const ok = passed(input.checks);
   const verdict = ok ? 'certified (no MUST check failed)' : `NOT certified (${s.fail} MUST check${s.fail === 1 ? '' : 's'} failed)`;

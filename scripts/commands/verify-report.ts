@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { verifyReport } from '../../conformance/partner/report-signature.ts';
+import { reportFromHtml } from '../../conformance/partner/signed-html.ts';
 
 export interface VerifyReportOptions {
   publicKey?: string;
@@ -19,14 +20,24 @@ async function publicKeyFrom(options: VerifyReportOptions): Promise<KeyObject> {
   return createPublicKey(body.public_key_pem);
 }
 
-/** `starship conformance verify-report FILE`: exit 0 when the signature holds, 1 when it does not. */
+/** `starship conformance verify-report FILE` (the JSON or the HTML report): exit 0 when the signature holds, 1 when it does not. */
 export async function verifyReportCommand(file: string, options: VerifyReportOptions): Promise<number> {
   const key = await publicKeyFrom(options);
+  const text = readFileSync(file, 'utf8');
   let report: unknown;
-  try {
-    report = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file} is not a JSON report: ${error instanceof Error ? error.message : String(error)}`);
+  if (text.trimStart().startsWith('<')) {
+    const page = reportFromHtml(text);
+    if ('problem' in page) {
+      console.log(`${file}: NOT verified (EDITED): ${page.problem}`);
+      return 1;
+    }
+    report = page.report;
+  } else {
+    try {
+      report = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`${file} is neither a JSON nor an HTML report: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   const result = verifyReport(report, key);
   if (!result.ok) {
