@@ -19,6 +19,7 @@
  * completion find another's live record, complete() fails with IN_USE and rolls its transaction back: a
  * key never places two orders. IN_PROGRESS records count as in use until LOCK_TIMEOUT_SECONDS old.
  */
+import type { ExpressionBuilder, OnConflictDatabase, OnConflictTables } from 'kysely';
 import { ApiError } from '../api-error.ts';
 import { prepare } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
@@ -36,6 +37,15 @@ const findRecord = prepare<{ partnerId: string; key: string }, Row>((db, p) =>
   db.selectFrom('idempotency_keys').selectAll().where('partner_id', '=', p.partnerId).where('key', '=', p.key),
 );
 
+/** When the existing record may be taken over, the new one replaces it whole. */
+const takeOver = (eb: ExpressionBuilder<OnConflictDatabase<Database, 'idempotency_keys'>, OnConflictTables<'idempotency_keys'>>) => ({
+  fingerprint: eb.ref('excluded.fingerprint'),
+  state: eb.ref('excluded.state'),
+  response_enc: eb.ref('excluded.response_enc'),
+  created_at: eb.ref('excluded.created_at'),
+  expires_at: eb.ref('excluded.expires_at'),
+});
+
 /** Inserts the COMPLETED record over nothing, an expired record or an IN_PROGRESS one; never over a live completion. */
 const storeCompleted = prepare<Omit<Row, 'state'> & { nowIso: string }, Row>((db, p) =>
   db
@@ -52,13 +62,7 @@ const storeCompleted = prepare<Omit<Row, 'state'> & { nowIso: string }, Row>((db
     .onConflict((oc) =>
       oc
         .columns(['partner_id', 'key'])
-        .doUpdateSet((eb) => ({
-          fingerprint: eb.ref('excluded.fingerprint'),
-          state: eb.ref('excluded.state'),
-          response_enc: eb.ref('excluded.response_enc'),
-          created_at: eb.ref('excluded.created_at'),
-          expires_at: eb.ref('excluded.expires_at'),
-        }))
+        .doUpdateSet(takeOver)
         .where((eb) => eb.or([eb('idempotency_keys.state', '=', 'IN_PROGRESS'), eb('idempotency_keys.expires_at', '<', p.nowIso)])),
     ),
 );
@@ -79,13 +83,7 @@ const claimRow = prepare<Omit<Row, 'state' | 'response_enc'> & { nowIso: string;
     .onConflict((oc) =>
       oc
         .columns(['partner_id', 'key'])
-        .doUpdateSet((eb) => ({
-          fingerprint: eb.ref('excluded.fingerprint'),
-          state: eb.ref('excluded.state'),
-          response_enc: eb.ref('excluded.response_enc'),
-          created_at: eb.ref('excluded.created_at'),
-          expires_at: eb.ref('excluded.expires_at'),
-        }))
+        .doUpdateSet(takeOver)
         .where((eb) =>
           eb.or([
             eb('idempotency_keys.expires_at', '<', p.nowIso),
