@@ -1,7 +1,9 @@
 /**
  * Opens the sandbox database: Kysely over better-sqlite3. A file by default (`.sandbox/starship.db`, its
  * directory created), `:memory:` for tests. WAL (readers never block the writer), a busy timeout,
- * foreign keys on, synchronous=NORMAL (safe with WAL; a crash can lose the last commits but never corrupts).
+ * foreign keys on, synchronous=NORMAL (safe with WAL; a crash can lose the last commits but never corrupts),
+ * and temp_store=MEMORY: every transaction runs as a SAVEPOINT (sqlite-driver.ts), whose sub-journal would
+ * otherwise be a temporary file written on each statement.
  *
  * Two adjustments between Kysely and better-sqlite3:
  * - prepared statements are cached (bounded LRU): Kysely prepares every query afresh, and most of a
@@ -35,6 +37,7 @@ export function openDatabase(options: OpenDatabaseOptions = {}): Kysely<Database
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('temp_store = MEMORY');
   return new Kysely<Database>({ dialect: groupCommitDialect(cachingDatabase(sqlite, options.statementCacheSize ?? 256), sqlite) });
 }
 

@@ -52,6 +52,17 @@ test('a lone transaction commits at once; transactions queued meanwhile share on
   assert.deepEqual(rows, [1, 2, 3, 4, 5, 6].map((id) => ({ id, v: 'b' })));
 });
 
+test('transactions that start in the same turn, after the connection was let go, still share one commit', async (t) => {
+  const { db, counts } = open(t);
+  const afterHops = async (n: number) => {
+    for (let i = 0; i < n; i++) await Promise.resolve();
+  };
+  // Each starts well after the one before has finished its statements and let the connection go.
+  const ids = [1, 2, 3, 4, 5];
+  assert.deepEqual(await Promise.all(ids.map((id, i) => afterHops(i * 50).then(() => insert(db, id)))), ids);
+  assert.ok(counts.commits <= 2, `five transactions in one turn took ${counts.commits} commits`);
+});
+
 test('a failing transaction undoes only its own changes; the rest of its group commits', async (t) => {
   const { db } = open(t);
   const failing = db.transaction().execute(async (trx) => {

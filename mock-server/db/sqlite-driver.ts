@@ -7,9 +7,10 @@
  *   touched plus a commit frame, and now and then a checkpoint with its fsyncs: per order, committing cost
  *   more than all its statements. So the outermost transaction opens a physical `BEGIN IMMEDIATE`, and each
  *   Kysely transaction runs as a SAVEPOINT inside it (its rollback undoes only its own changes). The
- *   physical COMMIT runs when the connection is released and nobody is waiting for it (or MAX_GROUP
- *   transactions have joined, or the group is MAX_GROUP_MS old): under load, the transactions queued
- *   meanwhile share one commit; idle, each commits at once. Nobody sees a result before it is durable: a
+ *   physical COMMIT runs once the connection has been released and nobody took it before the end of
+ *   that turn of the event loop (or at once when MAX_GROUP transactions have joined, or the group is
+ *   MAX_GROUP_MS old): under load, the transactions that arrive meanwhile share one commit; idle, each
+ *   commits a turn later. Nobody sees a result before it is durable: a
  *   transaction's commit settles, and a statement run outside a transaction while a group is open returns
  *   its rows, only after the physical COMMIT. If that COMMIT (or an error that ends the physical
  *   transaction) fails, every transaction in the group fails, and nothing of it is stored.
@@ -48,6 +49,7 @@ class GroupCommitDriver implements Driver {
   #holder: Lease | undefined;
   readonly #waiting: ((lease: Lease) => void)[] = [];
   #group: Group | undefined;
+  #commitScheduled = false;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -150,9 +152,24 @@ class GroupCommitDriver implements Driver {
     if (this.#holder !== lease) return;
     const next = this.#waiting.shift();
     const group = this.#group;
-    if (group && (!next || group.members >= MAX_GROUP || performance.now() - group.openedAt > MAX_GROUP_MS)) this.commitGroup();
+    if (group && (group.members >= MAX_GROUP || performance.now() - group.openedAt > MAX_GROUP_MS)) this.commitGroup();
+    else if (group && !next) this.commitSoon();
     this.#holder = next ? new Lease(this) : undefined;
     if (next) next(this.#holder!);
+  }
+
+  /**
+   * Commits the open group after the current turn of the event loop, unless the connection is taken by then
+   * (its release decides again). Requests that arrive in the same turn reach their transaction a few promise
+   * hops later, after the connection has already been let go: committing at once gave them a commit each.
+   */
+  commitSoon(): void {
+    if (this.#commitScheduled) return;
+    this.#commitScheduled = true;
+    setImmediate(() => {
+      this.#commitScheduled = false;
+      if (this.#group && !this.#holder) this.commitGroup();
+    });
   }
 
   commitGroup(): void {

@@ -150,6 +150,14 @@ backendTest('buffered request-log entries are listed before their batch is writt
   assert.equal((await engine.listRequests({})).total, 0);
 });
 
+backendTest('a batch of request-log entries larger than one multi-row insert is written whole and in order', async (_t, engine) => {
+  const entries = Array.from({ length: 130 }, (_, i) => logEntry(i, null, 'getProduct', new Date(Date.UTC(2026, 3, 14, 8, 0, i)).toISOString()));
+  await Promise.all(entries.map((entry) => engine.logRequest(entry)));
+  const listed = await engine.listRequests({ limit: 200 });
+  assert.equal(listed.total, 130);
+  assert.deepEqual(listed.items, entries.toReversed());
+});
+
 backendTest('faults armed after a reset still fire', async (_t, engine) => {
   assert.equal(await engine.takeFault('createOrder', '/api/v1/orders'), undefined);
   await engine.injectFault({ operation_id: 'createOrder', count: 2 });

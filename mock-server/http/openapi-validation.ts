@@ -154,7 +154,8 @@ function validateJsonResponses(validator: ResponseValidator, req: Request, res: 
     res.json = json;
     if (res.headersSent) return res;
     if (res.statusCode >= 500) return json.call(res, body);
-    const problems = validator.problems(operation.operationId, res.statusCode, body);
+    const text = JSON.stringify(body) as string | undefined;
+    const problems = text === undefined ? validator.problems(operation.operationId, res.statusCode, body) : validator.problemsOfSent(operation.operationId, res.statusCode, body, text);
     if (problems.length) {
       logger.error(
         { traceId: contextOf(res).traceId, method: req.method, path: req.originalUrl, status: res.statusCode, problems },
@@ -163,14 +164,13 @@ function validateJsonResponses(validator: ResponseValidator, req: Request, res: 
       next(internalError());
       return res;
     }
-    writeJson(res, body);
+    writeJson(res, text);
     return res;
   };
 }
 
-/** What res.json would send for a validated body, in one write. */
-function writeJson(res: Response, body: unknown): void {
-  const text = JSON.stringify(body);
+/** What res.json would send for a validated body (`text`, its JSON), in one write. */
+function writeJson(res: Response, text: string | undefined): void {
   if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', text === undefined ? 0 : Buffer.byteLength(text));
   if (text === undefined || res.req.method === 'HEAD') res.end();

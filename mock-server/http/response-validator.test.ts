@@ -21,3 +21,14 @@ test('an undocumented status, or a JSON body where none is documented, is a prob
   assert.deepEqual(validator.problems('deleteWebhook', 204, {}), ['the response should not have a JSON body']);
   assert.throws(() => validator.problems('noSuchOperation', 200, {}), /unknown operationId/);
 });
+
+test('a text already found valid for an operation and status is not checked again; nothing else is remembered', () => {
+  const text = JSON.stringify(product);
+  assert.deepEqual(validator.problemsOfSent('getProduct', 200, product, text), []);
+  // The body is not walked again: what is sent is the text, and that text was valid.
+  assert.deepEqual(validator.problemsOfSent('getProduct', 200, {}, text), []);
+  assert.notDeepEqual(validator.problemsOfSent('getProduct', 404, product, text), [], 'valid for 200 says nothing about 404');
+  assert.notDeepEqual(validator.problemsOfSent('getOrder', 200, product, text), [], 'nor about another operation');
+  const broken = { ...product, delivery_time: 'SOON' };
+  for (let i = 0; i < 2; i++) assert.notDeepEqual(validator.problemsOfSent('getProduct', 200, broken, JSON.stringify(broken)), []);
+});

@@ -15,12 +15,17 @@ const SPEC_ID = 'starship:spec';
 
 type Check = (body: unknown) => string[];
 
+const MAX_REMEMBERED = 256;
+const MAX_REMEMBERED_TEXT = 32 * 1024;
+
 const escapeToken = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
 
 export class ResponseValidator {
   readonly #ajv: Ajv2020;
   readonly #operations = new Map<string, string>();
   readonly #checks = new Map<string, Check>();
+  /** Texts found valid, oldest first (a bounded FIFO: at most MAX_REMEMBERED × MAX_REMEMBERED_TEXT bytes). */
+  readonly #validTexts = new Set<string>();
 
   constructor(private readonly doc: OpenApiDocument) {
     // Unknown keywords (x-…, example) sit beside JSON Schema's; the spec was validated when it was bundled.
@@ -45,6 +50,23 @@ export class ResponseValidator {
       this.#checks.set(key, check);
     }
     return check(body);
+  }
+
+  /**
+   * problems() for a body about to be sent as `text` (its JSON). Validity is a function of the JSON sent, so
+   * a text already found valid for the same operation and status is not walked again: a product page or a
+   * list is sent unchanged many times over, and checking it cost more than everything else it needed.
+   */
+  problemsOfSent(operationId: string, status: number, body: unknown, text: string): string[] {
+    const remembered = text.length <= MAX_REMEMBERED_TEXT;
+    const key = remembered ? `${operationId} ${status} ${text}` : '';
+    if (remembered && this.#validTexts.has(key)) return [];
+    const problems = this.problems(operationId, status, body);
+    if (remembered && problems.length === 0) {
+      if (this.#validTexts.size >= MAX_REMEMBERED) this.#validTexts.delete(this.#validTexts.values().next().value!);
+      this.#validTexts.add(key);
+    }
+    return problems;
   }
 
   #compile(operationId: string, status: number): Check {
