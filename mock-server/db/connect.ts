@@ -5,6 +5,8 @@
  * and temp_store=MEMORY: every transaction runs as a SAVEPOINT (sqlite-driver.ts), whose sub-journal would
  * otherwise be a temporary file written on each statement.
  *
+ * WAL checkpoints run on a worker thread (checkpointer.ts), not inside the commits that serve requests.
+ *
  * Two adjustments between Kysely and better-sqlite3:
  * - prepared statements are cached (bounded LRU): Kysely prepares every query afresh, and most of a
  *   placeOrder's cost would otherwise be SQLite re-parsing the same dozen statements;
@@ -16,6 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import type { Database } from './schema.ts';
 import { groupCommitDialect } from './sqlite-driver.ts';
 
@@ -38,14 +41,16 @@ export function openDatabase(options: OpenDatabaseOptions = {}): Kysely<Database
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('temp_store = MEMORY');
-  return new Kysely<Database>({ dialect: groupCommitDialect(cachingDatabase(sqlite, options.statementCacheSize ?? 256), sqlite) });
+  const checkpointer = file === MEMORY ? undefined : startCheckpointer(sqlite, file);
+  return new Kysely<Database>({ dialect: groupCommitDialect(cachingDatabase(sqlite, options.statementCacheSize ?? 256, checkpointer), sqlite) });
 }
 
-function cachingDatabase(sqlite: BetterSqlite3.Database, capacity: number): SqliteDatabase {
+function cachingDatabase(sqlite: BetterSqlite3.Database, capacity: number, checkpointer: Checkpointer | undefined): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
     close: () => {
       cache.clear();
+      checkpointer?.close();
       sqlite.close();
     },
     prepare: (text: string) => {

@@ -12,6 +12,8 @@ export class VirtualClock implements Clock {
   #offsetSeconds = 0;
   #reading: Promise<void> | undefined;
   #queued: Promise<void> | undefined;
+  #isoAtMs = Number.NaN;
+  #iso = '';
 
   constructor(private readonly realNow: () => number = Date.now) {}
 
@@ -31,8 +33,14 @@ export class VirtualClock implements Clock {
     return Math.floor(this.nowMs() / 1000);
   }
 
+  /** Formatting a Date costs more than reading the time, and a request asks for it several times a millisecond. */
   nowIso(): string {
-    return this.now().toISOString();
+    const ms = this.nowMs();
+    if (ms !== this.#isoAtMs) {
+      this.#isoAtMs = ms;
+      this.#iso = new Date(ms).toISOString();
+    }
+    return this.#iso;
   }
 
   /** Today's date (UTC) on the virtual clock, `YYYY-MM-DD`. */
