@@ -5,9 +5,9 @@
  *
  * Entries are buffered and written in one transaction per batch (every FLUSH_MS or FLUSH_SIZE entries), in
  * multi-row inserts: a commit, or even a statement, per request was a measurable share of each request.
- * list() flushes first (read-your-writes), and close()/resetSandbox flush too, so a clean close loses nothing. Instances sharing PostgreSQL
- * (ctx.shared) write each entry at once instead: listRequests on one instance must see every instance's
- * requests, and no instance can flush another's buffer.
+ * list() flushes first (read-your-writes), and close()/resetSandbox flush too, so a clean close loses
+ * nothing. Instances sharing PostgreSQL (ctx.shared) write each entry at once instead: listRequests on one
+ * instance must see every instance's requests, and no instance can flush another's buffer.
  */
 import { prepare } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';

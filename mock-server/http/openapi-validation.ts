@@ -155,7 +155,7 @@ function validateJsonResponses(validator: ResponseValidator, req: Request, res: 
     if (res.headersSent) return res;
     if (res.statusCode >= 500) return json.call(res, body);
     const text = JSON.stringify(body) as string | undefined;
-    const problems = text === undefined ? validator.problems(operation.operationId, res.statusCode, body) : validator.problemsOfSent(operation.operationId, res.statusCode, body, text);
+    const problems = validator.problemsOfSent(operation.operationId, res.statusCode, body, text);
     if (problems.length) {
       logger.error(
         { traceId: contextOf(res).traceId, method: req.method, path: req.originalUrl, status: res.statusCode, problems },

@@ -53,12 +53,12 @@ export class ResponseValidator {
   }
 
   /**
-   * problems() for a body about to be sent as `text` (its JSON). Validity is a function of the JSON sent, so
+   * problems() for a body about to be sent as `text` (its JSON; undefined when it has none). Validity is a function of the JSON sent, so
    * a text already found valid for the same operation and status is not walked again: a product page or a
    * list is sent unchanged many times over, and checking it cost more than everything else it needed.
    */
-  problemsOfSent(operationId: string, status: number, body: unknown, text: string): string[] {
-    const remembered = text.length <= MAX_REMEMBERED_TEXT;
+  problemsOfSent(operationId: string, status: number, body: unknown, text: string | undefined): string[] {
+    const remembered = text !== undefined && text.length <= MAX_REMEMBERED_TEXT;
     const key = remembered ? `${operationId} ${status} ${text}` : '';
     if (remembered && this.#validTexts.has(key)) return [];
     const problems = this.problems(operationId, status, body);
