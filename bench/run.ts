@@ -1,8 +1,10 @@
 /**
- * `npm run bench`: the sandbox side by side with `prism mock` of the same bundled spec and a bare node:http
- * hello world, in one run, with autocannon at 32 connections, the targets measured in turn over several rounds.
- * Ratios (not absolute numbers, which depend on the machine) are what the targets are stated in. Writes
- * bench/results.json.
+ * `npm run bench`: the sandbox side by side with `prism mock` of the same bundled spec, a bare node:http
+ * hello world and the framework floor (framework-floor.ts: Express 5 with and without the request
+ * validation, answering fixed bodies), in one run, with autocannon at 32 connections, the targets measured in
+ * turn over several rounds. Ratios (not absolute numbers, which depend on the machine) are what the targets
+ * are stated in; the floor shows how much of a ratio the prescribed framework leaves to the sandbox's own
+ * work. Writes bench/results.json.
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import {
   CONNECTIONS,
   DURATION_SECONDS,
   prepareSandbox,
+  sandboxAnswers,
   signedOrderRequest,
   WARMUP_SECONDS,
   type Measured,
@@ -103,6 +106,17 @@ async function main() {
 
     const orderLoadEstimate = MEMORY_ORDERS + 50_000;
     const credentials = await prepareSandbox(sandbox.origin, orderLoadEstimate);
+    const answersFile = path.join(dbDir, 'framework-floor-answers.json');
+    writeFileSync(answersFile, JSON.stringify(await sandboxAnswers(sandbox.origin, credentials)));
+    const floor = async (name: string, validate: boolean) => {
+      const port = await freePort();
+      const args = tsxNode('bench/framework-floor.ts', String(port), answersFile, '--validate', String(validate));
+      const target = await startProcess(name, ...args, /listening/, `http://127.0.0.1:${port}`);
+      targets.push(target);
+      return target;
+    };
+    const express = await floor('express', false);
+    const validated = await floor('express+validator', true);
     const prismCredentials = { apiKey: 'pk_test_bench', apiSecret: 'sk_test_bench' };
     const scenarios: Record<string, Record<string, Rounds>> = {};
     const ratios: Record<string, number> = {};
@@ -112,11 +126,15 @@ async function main() {
     const getProduct = await interleaved({
       sandbox: { url: sandbox.origin, requests: [{ method: 'GET', path: '/api/v1/products/1001', headers: authHeaders(credentials) }] },
       prism: { url: prism.origin, requests: [{ method: 'GET', path: '/products/1001', headers: authHeaders(prismCredentials) }] },
+      express: { url: express.origin, requests: [{ method: 'GET', path: '/api/v1/products/1001', headers: authHeaders(credentials) }] },
+      'express+validator': { url: validated.origin, requests: [{ method: 'GET', path: '/api/v1/products/1001', headers: authHeaders(credentials) }] },
       'hello-world': { url: hello.origin, requests: [{ method: 'GET', path: '/' }] },
     });
     scenarios['GET /products/{id}'] = getProduct.byTarget;
     ratios.get_product_sandbox_vs_prism = roundRatio(getProduct.rounds, 'sandbox', 'prism');
     ratios.get_product_sandbox_vs_hello_world = roundRatio(getProduct.rounds, 'sandbox', 'hello-world');
+    ratios.get_product_express_vs_prism = roundRatio(getProduct.rounds, 'express', 'prism');
+    ratios.get_product_express_validator_vs_prism = roundRatio(getProduct.rounds, 'express+validator', 'prism');
     const listProducts = await interleaved({
       sandbox: { url: sandbox.origin, requests: [{ method: 'GET', path: '/api/v1/products?limit=50', headers: authHeaders(credentials) }] },
       prism: { url: prism.origin, requests: [{ method: 'GET', path: '/products?limit=50', headers: authHeaders(prismCredentials) }] },
@@ -126,9 +144,13 @@ async function main() {
     const postOrders = await interleaved({
       sandbox: { url: sandbox.origin, requests: [signedOrderRequest('/api/v1', credentials)] },
       prism: { url: prism.origin, requests: [signedOrderRequest('', prismCredentials)] },
+      express: { url: express.origin, requests: [signedOrderRequest('/api/v1', credentials)] },
+      'express+validator': { url: validated.origin, requests: [signedOrderRequest('/api/v1', credentials)] },
     });
     scenarios[POST_ORDERS] = postOrders.byTarget;
     ratios.post_orders_sandbox_vs_prism = roundRatio(postOrders.rounds, 'sandbox', 'prism');
+    ratios.post_orders_express_vs_prism = roundRatio(postOrders.rounds, 'express', 'prism');
+    ratios.post_orders_express_validator_vs_prism = roundRatio(postOrders.rounds, 'express+validator', 'prism');
 
     const placedSoFar = postOrders.rounds.reduce((sum, round) => sum + round.sandbox!.total, 0);
     const remaining = Math.max(0, MEMORY_ORDERS - placedSoFar);
@@ -145,6 +167,8 @@ async function main() {
       conditions: {
         sandbox: 'starship mock as npm start runs it: a SQLite file in a temp dir (WAL, synchronous=NORMAL, group commit), every response validated against the spec (the default)',
         prism: 'prism mock of the same bundled spec (static examples)',
+        express: 'framework floor: Express 5 answering the sandbox\'s own product and order bodies, nothing else',
+        'express+validator': 'framework floor: the same, after express-openapi-validator\'s request pass set up as the sandbox sets it up',
         requests: 'the same request shapes for both: auth headers; POST /orders signed with a unique Idempotency-Key each',
         load_average_before: loadBefore,
         load_average_after: loadavg().map((n) => Number(n.toFixed(2))),

@@ -73,3 +73,22 @@ export function signedOrderRequest(prefix: string, credentials: Credentials): au
     }),
   };
 }
+
+/** The sandbox's own answers to the benchmarked requests, by operationId, for the framework floor to send. */
+export async function sandboxAnswers(origin: string, credentials: Credentials): Promise<Record<string, string>> {
+  const answer = async (route: string, init: RequestInit) => {
+    const response = await fetch(`${origin}/api/v1${route}`, init);
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${init.method} ${route}: ${response.status} ${text}`);
+    return text;
+  };
+  const signed = signRequest({ secret: credentials.apiSecret, method: 'POST', path: '/api/v1/orders', body: ORDER_BODY });
+  return {
+    getProduct: await answer('/products/1001', { method: 'GET', headers: authHeaders(credentials) }),
+    createOrder: await answer('/orders', {
+      method: 'POST',
+      body: ORDER_BODY,
+      headers: { ...authHeaders(credentials), 'Content-Type': 'application/json', 'Idempotency-Key': `bench-answers-${process.pid}`, ...signed.headers },
+    }),
+  };
+}
