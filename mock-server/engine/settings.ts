@@ -43,10 +43,27 @@ export async function autoVendorFulfill(exec: Executor, productId: number): Prom
   return (await readSettings(exec)).allow_auto_vendor_fulfill.includes(productId);
 }
 
+/**
+ * On PostgreSQL, patches run concurrently (on one instance's pool, or on several instances): each would read
+ * the same rows and the later write would drop the earlier patch's change. So the rows are created if missing
+ * and locked, in one order, before they are read: patches apply one after another. (SQLite runs one write
+ * transaction at a time already.)
+ */
+async function lockSettings(trx: Executor): Promise<void> {
+  const keys = [...KEYS].sort();
+  await trx
+    .insertInto('settings')
+    .values(keys.map((key) => ({ key, value_json: JSON.stringify(DEFAULT_SETTINGS[key]) })))
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  await trx.selectFrom('settings').select('key').where('key', 'in', keys).orderBy('key').forUpdate().execute();
+}
+
 export async function updateSettings(ctx: EngineContext, patch: C['SettingsPatch']): Promise<Settings> {
   const unknown = (patch.allow_auto_vendor_fulfill ?? []).filter((id) => !ctx.catalog.find(id));
   if (unknown.length) throw invalid(`allow_auto_vendor_fulfill names unknown products: ${unknown.join(', ')}`);
   return ctx.db.transaction().execute(async (trx) => {
+    if (ctx.shared) await lockSettings(trx);
     const current = await readSettings(trx);
     const next: Settings = {
       disable_auto_order_retry: patch.disable_auto_order_retry ?? current.disable_auto_order_retry,
