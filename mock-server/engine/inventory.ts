@@ -9,7 +9,7 @@
  */
 import { sql, type ExpressionBuilder } from 'kysely';
 import { isPostgres } from '../db/postgres.ts';
-import { prepare } from '../db/prepared.ts';
+import { prepare, type PreparedQuery } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
 import type { CatalogProduct } from '../domain/catalog-seed.ts';
 import type { VoucherStatus } from '../domain/enums.ts';
@@ -51,24 +51,46 @@ function unexpired(today: string) {
     eb.or([eb('inventory_vouchers.expiry', 'is', null), eb('inventory_vouchers.expiry', '>=', today)]);
 }
 
+type InStockAmongArgs = { today: string } & Record<`id${number}`, number>;
+
+/**
+ * Prepared (db/prepared.ts) per number of ids, which is padded to a power of two (repeating an id changes
+ * nothing in an IN list), so a handful of statements serve every page size: listing products runs this on
+ * every page, and building it through Kysely's builder cost more than SQLite's answer.
+ */
+const inStockAmong = new Map<number, PreparedQuery<InStockAmongArgs, { id: number }>>();
+
+function inStockAmongQuery(count: number): PreparedQuery<InStockAmongArgs, { id: number }> {
+  let query = inStockAmong.get(count);
+  if (!query) {
+    query = prepare<InStockAmongArgs, { id: number }>((db, p) =>
+      db
+        .selectFrom('products')
+        .select('products.id')
+        .where('products.id', 'in', Array.from({ length: count }, (_, i) => p[`id${i}`]!))
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('inventory_vouchers')
+              .select(sql<number>`1`.as('one'))
+              .where('inventory_vouchers.status', '=', AVAILABLE)
+              .whereRef('inventory_vouchers.product_id', '=', 'products.id')
+              .where(unexpired(p.today)),
+          ),
+        ),
+    );
+    inStockAmong.set(count, query);
+  }
+  return query;
+}
+
 /** Which of these products have at least one allocatable unit (any denomination). */
 export async function productsInStock(exec: Executor, productIds: readonly number[], today: string): Promise<Set<number>> {
   if (productIds.length === 0) return new Set();
-  const rows = await exec
-    .selectFrom('products')
-    .select('products.id')
-    .where('products.id', 'in', productIds)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('inventory_vouchers')
-          .select(sql<number>`1`.as('one'))
-          .where('inventory_vouchers.status', '=', AVAILABLE)
-          .whereRef('inventory_vouchers.product_id', '=', 'products.id')
-          .where(unexpired(today)),
-      ),
-    )
-    .execute();
+  const count = 2 ** Math.ceil(Math.log2(productIds.length));
+  const args: InStockAmongArgs = { today };
+  for (let i = 0; i < count; i++) args[`id${i}`] = productIds[i] ?? productIds[0]!;
+  const { rows } = await inStockAmongQuery(count).execute(exec, args);
   return new Set(rows.map((r) => r.id));
 }
 
