@@ -17,8 +17,8 @@ import { ensureDemoPartner, type DemoCredentials } from './demo-partner.ts';
 import { openEngine } from './engine/index.ts';
 import type { Engine } from './engine.ts';
 import { answerClientErrors } from './http/client-error.ts';
+import { buildDocsSiteApart } from './docs-build.ts';
 import { createLogger } from './http/logger.ts';
-import { buildDocsSite } from '../scripts/docs/site.ts';
 import { repoRoot } from '../scripts/spec-documents.ts';
 
 export interface SandboxOptions {
@@ -90,7 +90,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     docsDir = path.join(repoRoot, 'docs-site'),
   } = options;
 
-  if (docsDir && !existsSync(path.join(docsDir, 'index.html'))) await buildDocsSite(docsDir);
+  if (docsDir && !existsSync(path.join(docsDir, 'index.html'))) await buildDocsSiteApart(docsDir);
   const { databaseUrl, poolSize } = options;
   const env = options.env ?? process.env;
   const engine = await openEngine(databaseUrl ? { databaseUrl, env, ...(poolSize ? { poolSize } : {}) } : { file, env });

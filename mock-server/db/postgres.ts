@@ -3,19 +3,21 @@
  * over a pg pool. BIGINT (money in minor units, counts) is parsed to a JS number, as better-sqlite3 returns
  * it: sandbox amounts stay far below 2^53.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { Kysely, PostgresAdapter, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+function typeParsers(driver: typeof pg): pg.CustomTypesConfig {
+  return {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+      return driver.types.getTypeParser(oid, format);
+    },
+  } as pg.CustomTypesConfig;
+}
 
 export interface OpenPostgresOptions {
   url: string;
@@ -23,10 +25,15 @@ export interface OpenPostgresOptions {
   poolSize?: number;
 }
 
+/** The pg driver is imported on first connection: a sandbox on SQLite never loads it. */
 export function openPostgres(options: OpenPostgresOptions): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, types });
-  // An idle client's error (server restart, terminated backend) must not crash the sandbox; the pool drops it.
-  pool.on('error', () => {});
+  const pool = async () => {
+    const { default: driver } = await import('pg');
+    const created = new driver.Pool({ connectionString: options.url, max: options.poolSize ?? 10, types: typeParsers(driver) });
+    // An idle client's error (server restart, terminated backend) must not crash the sandbox; the pool drops it.
+    created.on('error', () => {});
+    return created;
+  };
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
