@@ -54,6 +54,16 @@ export function authHeaders(credentials: Credentials): Record<string, string> {
   return { 'X-API-Key': credentials.apiKey, 'X-API-Secret': credentials.apiSecret };
 }
 
+/** Headers of a POST of ORDER_BODY to `orderPath`: credentials, the key and a signature made now. */
+function signedOrderHeaders(credentials: Credentials, orderPath: string, idempotencyKey: string): Record<string, string> {
+  return {
+    ...authHeaders(credentials),
+    'Content-Type': 'application/json',
+    'Idempotency-Key': idempotencyKey,
+    ...signRequest({ secret: credentials.apiSecret, method: 'POST', path: orderPath, body: ORDER_BODY }).headers,
+  };
+}
+
 let orderCounter = 0;
 /** Each request gets a unique Idempotency-Key and a fresh signature over the path it is sent to. */
 export function signedOrderRequest(prefix: string, credentials: Credentials): autocannon.Request {
@@ -64,12 +74,7 @@ export function signedOrderRequest(prefix: string, credentials: Credentials): au
     setupRequest: (request) => ({
       ...request,
       body: ORDER_BODY,
-      headers: {
-        ...authHeaders(credentials),
-        'Content-Type': 'application/json',
-        'Idempotency-Key': `bench-${process.pid}-${++orderCounter}`,
-        ...signRequest({ secret: credentials.apiSecret, method: 'POST', path: orderPath, body: ORDER_BODY }).headers,
-      },
+      headers: signedOrderHeaders(credentials, orderPath, `bench-${process.pid}-${++orderCounter}`),
     }),
   };
 }
@@ -82,13 +87,12 @@ export async function sandboxAnswers(origin: string, credentials: Credentials): 
     if (!response.ok) throw new Error(`${init.method} ${route}: ${response.status} ${text}`);
     return text;
   };
-  const signed = signRequest({ secret: credentials.apiSecret, method: 'POST', path: '/api/v1/orders', body: ORDER_BODY });
   return {
     getProduct: await answer('/products/1001', { method: 'GET', headers: authHeaders(credentials) }),
     createOrder: await answer('/orders', {
       method: 'POST',
       body: ORDER_BODY,
-      headers: { ...authHeaders(credentials), 'Content-Type': 'application/json', 'Idempotency-Key': `bench-answers-${process.pid}`, ...signed.headers },
+      headers: signedOrderHeaders(credentials, '/api/v1/orders', `bench-answers-${process.pid}`),
     }),
   };
 }

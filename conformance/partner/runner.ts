@@ -13,7 +13,6 @@ import type { ReportInput } from '../report/index.ts';
 import { reportInputOf, type CertificationReport } from './signed-html.ts';
 
 type Control = components['schemas'];
-export type { CertificationReport };
 export type CertificationSession = Control['CertificationSession'];
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -115,7 +114,6 @@ function runCommand(command: string, env: Record<string, string>, options: Partn
     });
   });
 }
-
 
 export async function runPartnerCertification(options: PartnerRunOptions): Promise<PartnerRunResult> {
   const say = options.onEvent ?? (() => {});
