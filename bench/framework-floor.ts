@@ -11,12 +11,12 @@ import express from 'express';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { initialVerdicts } from '../mock-server/http/context.ts';
-import { openApiValidation } from '../mock-server/http/openapi-validation.ts';
-import { buildOperationTable } from '../mock-server/http/operations.ts';
-import { rawBody } from '../mock-server/http/raw-body.ts';
-import { resolveOperation } from '../mock-server/http/resolve-operation.ts';
-import { loadSpec } from '../mock-server/http/spec.ts';
+import { initialVerdicts } from '@starship/sandbox/http/context';
+import { openApiValidation } from '@starship/sandbox/http/openapi-validation';
+import { buildOperationTable } from '@starship/sandbox/http/operations';
+import { rawBody } from '@starship/sandbox/http/raw-body';
+import { resolveOperation } from '@starship/sandbox/http/resolve-operation';
+import { loadSpec } from '@starship/contract';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { validate: { type: 'string', default: 'true' } } });
 const [port, answersFile] = positionals;

@@ -2,7 +2,7 @@
  * `npm run bench` (last step): POST /orders throughput of the sandbox on PostgreSQL with one and with two
  * instances sharing the database (`starship mock --database-url`), next to the embedded SQLite default, at
  * the same 32 connections (split evenly between two instances). Starts its own throwaway cluster with
- * scripts/postgres-cluster.sh (skipped, with a message, when PostgreSQL is not installed) and a fresh
+ * tools/postgres-cluster.sh (skipped, with a message, when PostgreSQL is not installed) and a fresh
  * database per scenario. Writes bench/postgres-results.json.
  */
 import autocannon from 'autocannon';
@@ -10,17 +10,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { ENCRYPTION_KEY_ENV } from '../mock-server/db/encryption-key.ts';
-import { createTestDatabase } from '../mock-server/db/postgres-test-database.ts';
-import { generateKey } from '../mock-server/domain/voucher-crypto.ts';
-import { freePort } from '../scripts/prism.ts';
-import { repoRoot } from '../scripts/spec-documents.ts';
-import { startProcess, tsxNode, type Target } from './processes.ts';
+import { ENCRYPTION_KEY_ENV } from '@starship/sandbox/db/encryption-key';
+import { createTestDatabase } from '@starship/sandbox/test-support/postgres-database';
+import { generateKey } from '@starship/sandbox/domain/voucher-crypto';
+import { freePort } from '../tools/prism.ts';
+import { repoRoot } from '../tools/repo.ts';
+import { startProcess, cliNode, type Target } from './processes.ts';
 import { ADMIN_TOKEN, CONNECTIONS, DURATION_SECONDS, prepareSandbox, signedOrderRequest, WARMUP_SECONDS, type Credentials, type Measured } from './sandbox-load.ts';
 
 /** Vouchers pumped per scenario: enough that every measured order is a cache hit (DELIVERED). */
 const VOUCHERS = Number(process.env.BENCH_PG_VOUCHERS ?? 30_000);
-const CLUSTER_SCRIPT = path.join(repoRoot, 'scripts/postgres-cluster.sh');
+const CLUSTER_SCRIPT = path.join(repoRoot, 'tools/postgres-cluster.sh');
 
 /** Orders against every origin at once, the connections split between them; throughput summed. */
 async function loadOrders(origins: readonly string[], credentials: Credentials): Promise<Measured> {
@@ -41,7 +41,7 @@ async function loadOrders(origins: readonly string[], credentials: Credentials):
 
 async function startSandbox(name: string, storage: string[]): Promise<Target> {
   const port = await freePort();
-  const [command, args] = tsxNode('bin/starship.js', 'mock', '--port', String(port), ...storage, '--admin-token', ADMIN_TOKEN);
+  const [command, args] = cliNode('mock', '--port', String(port), ...storage, '--admin-token', ADMIN_TOKEN);
   return startProcess(name, command, args, /listening/i, `http://127.0.0.1:${port}`);
 }
 
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       settings: { connections: CONNECTIONS, duration_seconds: DURATION_SECONDS, warmup_seconds: WARMUP_SECONDS, vouchers_per_scenario: VOUCHERS },
       conditions: {
         sqlite: 'starship mock on a SQLite file (the default), every response validated against the spec',
-        postgres: 'starship mock --database-url on a throwaway local cluster (scripts/postgres-cluster.sh: fsync off), pool of 10 per instance, responses validated; two instances split the 32 connections',
+        postgres: 'starship mock --database-url on a throwaway local cluster (tools/postgres-cluster.sh: fsync off), pool of 10 per instance, responses validated; two instances split the 32 connections',
         requests: 'POST /orders signed, a unique Idempotency-Key each, one partner, every order a cache hit',
         load_average_before: loadBefore,
         load_average_after: loadavg().map((n) => Number(n.toFixed(2))),

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../scripts/spec-documents.ts';
+import { cliBin, repoRoot } from '../tools/repo.ts';
 
 export interface Target {
   name: string;
@@ -43,7 +43,12 @@ export async function startProcess(name: string, command: string, args: readonly
   };
 }
 
-export const tsxNode = (script: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', path.join(repoRoot, script), ...args]] as const;
+/** A repository TypeScript script (workspace packages resolved to their sources). */
+export const tsxNode = (script: string, ...args: string[]) =>
+  [process.execPath, ['--conditions=starship-source', '--import', 'tsx', path.join(repoRoot, script), ...args]] as const;
+
+/** The built `starship` CLI, as users run it. */
+export const cliNode = (...args: string[]) => [process.execPath, [cliBin, ...args]] as const;
 
 /** Resident set size of a process, from /proc (Linux). */
 export function residentMemoryBytes(pid: number): number {

@@ -10,9 +10,9 @@ import autocannon from 'autocannon';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { bundledSpecPath, repoRoot } from '../scripts/spec-documents.ts';
-import { freePort, startPrism } from '../scripts/prism.ts';
-import { residentMemoryBytes, startProcess, tsxNode, type Target } from './processes.ts';
+import { bundledSpecPath, repoRoot } from '../tools/repo.ts';
+import { freePort, startPrism } from '../tools/prism.ts';
+import { residentMemoryBytes, startProcess, cliNode, tsxNode, type Target } from './processes.ts';
 import {
   ADMIN_TOKEN,
   authHeaders,
@@ -94,7 +94,7 @@ async function main() {
   try {
     const sandbox = await startProcess(
       'sandbox',
-      ...tsxNode('bin/starship.js', 'mock', '--port', String(sandboxPort), '--db', path.join(dbDir, 'bench.db'), '--admin-token', ADMIN_TOKEN),
+      ...cliNode('mock', '--port', String(sandboxPort), '--db', path.join(dbDir, 'bench.db'), '--admin-token', ADMIN_TOKEN),
       /listening|http:\/\/127\.0\.0\.1/i,
       `http://127.0.0.1:${sandboxPort}`,
     );

@@ -3,7 +3,7 @@
  * signed POST /orders request (a unique Idempotency-Key and a fresh signature on every request).
  */
 import type autocannon from 'autocannon';
-import { signRequest } from '../sdk/signing.ts';
+import { signRequest } from '@starship/sdk';
 
 export const CONNECTIONS = 32;
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);

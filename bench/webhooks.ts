@@ -13,10 +13,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { signRequest } from '../sdk/signing.ts';
-import { freePort } from '../scripts/prism.ts';
-import { repoRoot } from '../scripts/spec-documents.ts';
-import { startProcess, tsxNode } from './processes.ts';
+import { signRequest } from '@starship/sdk';
+import { freePort } from '../tools/prism.ts';
+import { repoRoot } from '../tools/repo.ts';
+import { startProcess, cliNode } from './processes.ts';
 
 const ORDERS = Number(process.env.BENCH_WEBHOOK_ORDERS ?? 1_000);
 const IN_FLIGHT = 32;
@@ -37,7 +37,7 @@ async function main() {
   const port = await freePort();
   const sandbox = await startProcess(
     'sandbox',
-    ...tsxNode('bin/starship.js', 'mock', '--port', String(port), '--db', path.join(dir, 'bench.db'), '--admin-token', ADMIN_TOKEN),
+    ...cliNode('mock', '--port', String(port), '--db', path.join(dir, 'bench.db'), '--admin-token', ADMIN_TOKEN),
     /listening/i,
     `http://127.0.0.1:${port}`,
   );

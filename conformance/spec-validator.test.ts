@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpecValidator } from './spec-validator.ts';
-import type { OpenApiDocument } from '../scripts/bundle.ts';
+import type { OpenApiDocument } from '@starship/contract';
 
 const doc: OpenApiDocument = {
   openapi: '3.1.0',

@@ -20,7 +20,7 @@ export interface paths {
          *     DELAYED order stays PENDING for `pending_seconds`, then is fulfilled from a vendor.
          *
          *     Hand the returned credentials to the partner's certification command (`starship conformance partner`
-         *     does), which follows the published certification script (docs/certification.md), then call
+         *     does), which follows the published certification script (scripts/guides/certification.md), then call
          *     `gradeCertificationSession`. Sessions live in the memory of the sandbox instance that created them.
          */
         post: operations["createCertificationSession"];

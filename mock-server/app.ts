@@ -36,7 +36,7 @@ import { rawBody } from './http/raw-body.ts';
 import { requestLog } from './http/request-log.ts';
 import { resolveOperation } from './http/resolve-operation.ts';
 import { requestSignature, signingToleranceFromSpec } from './http/signature.ts';
-import { loadSpec } from './http/spec.ts';
+import { loadSpec } from '@starship/contract';
 import { traceId } from './http/trace-id.ts';
 
 export interface AppOptions {

@@ -4,9 +4,9 @@
  * Bodies are the spec's own generated types, so a route handler returns what the engine gives it.
  * Failures are thrown as ApiError with DESIGN's stable codes.
  */
-import type { components as PartnerApi, operations as PartnerOps } from '../generated/starship.ts';
-import type { components as ControlApi, operations as ControlOps } from '../generated/sandbox.ts';
-import type { WitnessRecord } from '../conformance/partner/evidence.ts';
+import type { components as PartnerApi, operations as PartnerOps } from '@starship/spec/starship';
+import type { components as ControlApi, operations as ControlOps } from '@starship/spec/sandbox';
+import type { WitnessRecord } from '@starship/conformance/partner/evidence';
 
 export type S = PartnerApi['schemas'];
 export type C = ControlApi['schemas'];

@@ -10,14 +10,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runSuite } from '../conformance/server/runner.ts';
+import { runSuite } from '@starship/conformance/server/runner';
 import { keepAliveAgent, SandboxClient, UNLIMITED, type Credentials, type RawReply } from '../reliability/http.ts';
 import { ledgerProblems, readLedger } from '../reliability/ledger.ts';
 import { spawnSandbox, type SandboxProcess } from '../reliability/sandbox-process.ts';
 import { ENCRYPTION_KEY_ENV } from './db/encryption-key.ts';
-import { createTestDatabase, TEST_DATABASE_URL_ENV, testServerUrl } from './db/postgres-test-database.ts';
+import { createTestDatabase, TEST_DATABASE_URL_ENV, testServerUrl } from './test-support/postgres-database.ts';
 import { generateKey } from './domain/voucher-crypto.ts';
-import { eventually, TestReceiver } from './webhook-dispatcher/test-receiver.ts';
+import { eventually, TestReceiver } from './test-support/webhook-receiver.ts';
 
 const INSTANCES = 3;
 const ORDERS = 2_000;
@@ -34,7 +34,7 @@ const serverUrl = testServerUrl();
 
 test(
   'three instances on one PostgreSQL: 2,000 concurrent orders keep every invariant, and each instance passes the conformance suite',
-  { skip: serverUrl ? false : `${TEST_DATABASE_URL_ENV} is not set (scripts/postgres-cluster.sh start prints one)`, timeout: 600_000 },
+  { skip: serverUrl ? false : `${TEST_DATABASE_URL_ENV} is not set (tools/postgres-cluster.sh start prints one)`, timeout: 600_000 },
   async (t) => {
     const database = await createTestDatabase(serverUrl!);
     t.after(() => database.drop());

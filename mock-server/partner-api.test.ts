@@ -4,8 +4,8 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StarshipApiError } from '../sdk/errors.ts';
-import { TestSandbox } from './test-sandbox.ts';
+import { StarshipApiError } from '@starship/sdk';
+import { TestSandbox } from './test-support/sandbox.ts';
 
 let ts: TestSandbox;
 before(async () => {

@@ -5,7 +5,7 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestSandbox } from './test-sandbox.ts';
+import { TestSandbox } from './test-support/sandbox.ts';
 
 let ts: TestSandbox;
 before(async () => {

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { signRequest } from '../sdk/signing.ts';
+import { signRequest } from '@starship/sdk';
 import { demoFileFor } from './demo-partner.ts';
-import { TestSandbox } from './test-sandbox.ts';
+import { TestSandbox } from './test-support/sandbox.ts';
 
 test('orders, wallets, idempotency keys, the clock and the demo partner are still there after a restart', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'starship-restart-'));

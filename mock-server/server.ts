@@ -6,8 +6,6 @@
  * on the next start), closes the database.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -17,9 +15,7 @@ import { ensureDemoPartner, type DemoCredentials } from './demo-partner.ts';
 import { openEngine } from './engine/index.ts';
 import type { Engine } from './engine.ts';
 import { answerClientErrors } from './http/client-error.ts';
-import { buildDocsSiteApart } from './docs-build.ts';
 import { createLogger } from './http/logger.ts';
-import { repoRoot } from '../scripts/spec-documents.ts';
 
 export interface SandboxOptions {
   port?: number;
@@ -41,8 +37,8 @@ export interface SandboxOptions {
   print?: (line: string) => void;
   /** Close on SIGINT/SIGTERM (off for embedded use, e.g. tests). */
   handleSignals?: boolean;
-  /** The docs site served at /docs, built there first when missing; false serves none. */
-  docsDir?: string | false;
+  /** A built docs site (`starship docs`) to serve at /docs; none when absent. */
+  docsDir?: string;
 }
 
 export interface RunningSandbox {
@@ -87,10 +83,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     logger = createLogger(),
     print = (line: string) => console.log(line),
     handleSignals = true,
-    docsDir = path.join(repoRoot, 'docs-site'),
+    docsDir,
   } = options;
 
-  if (docsDir && !existsSync(path.join(docsDir, 'index.html'))) await buildDocsSiteApart(docsDir);
   const { databaseUrl, poolSize } = options;
   const env = options.env ?? process.env;
   const engine = await openEngine(databaseUrl ? { databaseUrl, env, ...(poolSize ? { poolSize } : {}) } : { file, env });

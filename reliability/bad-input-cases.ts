@@ -8,11 +8,11 @@
  * auth to validation.
  */
 import fc from 'fast-check';
-import { DEFAULT_BODY_LIMIT_BYTES } from '../mock-server/http/raw-body.ts';
-import { buildOperationTable, type Operation } from '../mock-server/http/operations.ts';
-import { isObject, loadSpec, type Json, type OpenApiDocument } from '../mock-server/http/spec.ts';
-import { sandboxErrorCodes, sandboxOperations } from '../generated/sandbox-operations.ts';
-import { starshipErrorCodes, starshipOperations } from '../generated/starship-operations.ts';
+import { DEFAULT_BODY_LIMIT_BYTES } from '@starship/sandbox/http/raw-body';
+import { buildOperationTable, type Operation } from '@starship/sandbox/http/operations';
+import { isObject, loadSpec, type Json, type OpenApiDocument } from '@starship/contract';
+import { sandboxErrorCodes, sandboxOperations } from '@starship/spec/sandbox-operations';
+import { starshipErrorCodes, starshipOperations } from '@starship/spec/starship-operations';
 import { admittedTypes, valueArbitrary, type Hints } from './schema-arbitrary.ts';
 
 export type Api = 'partner' | 'control';
@@ -244,7 +244,7 @@ function validParts(target: Target, hints: Hints): fc.Arbitrary<ValidParts> {
     .map(({ pathParams, query, key, sendKey, body }) => ({
       pathParams,
       query: Object.entries(query).map(([k, v]) => [k, paramString(v)] as [string, string]),
-      headers: operation.idempotencyKey === 'REQUIRED' || (operation.idempotencyKey === 'OPTIONAL' && sendKey) ? { 'Idempotency-Key': key } : {},
+      headers: (operation.idempotencyKey === 'REQUIRED' || (operation.idempotencyKey === 'OPTIONAL' && sendKey) ? { 'Idempotency-Key': key } : {}) as Record<string, string>,
       body,
     }));
 }

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
-import { loadSpec } from '../mock-server/http/spec.ts';
-import { starshipErrorCodes } from '../generated/starship-operations.ts';
+import { loadSpec } from '@starship/contract';
+import { starshipErrorCodes } from '@starship/spec/starship-operations';
 import { envelopeProblems } from './checks.ts';
 import { casesFor, KINDS, mustReject, targets, type Case, type Kind, type Target } from './bad-input-cases.ts';
 import { injectionCases, type InjectionBase } from './header-injection.ts';
@@ -165,7 +165,7 @@ export async function runBadInput(options: {
       return;
     }
     timings.push([performance.now() - sentAt, describe(c)]);
-    const kind = byKind[c.kind as Kind];
+    const kind = byKind[c.kind as Kind]!;
     kind.sent++;
     statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
     const code = (reply.json as { error?: { code?: unknown } } | undefined)?.error?.code;

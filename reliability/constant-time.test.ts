@@ -10,12 +10,12 @@ import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import type { NextFunction, Request, Response } from 'express';
-import { adminAuth } from '../mock-server/http/admin-auth.ts';
-import { apiKeyAuth } from '../mock-server/http/api-key-auth.ts';
-import { initialVerdicts } from '../mock-server/http/context.ts';
-import { safeEqual } from '../mock-server/http/secrets.ts';
-import { signRequest, verifyRequestSignature } from '../sdk/signing.ts';
-import { signWebhookPayload, verifyWebhook } from '../sdk/webhooks.ts';
+import { adminAuth } from '@starship/sandbox/http/admin-auth';
+import { apiKeyAuth } from '@starship/sandbox/http/api-key-auth';
+import { initialVerdicts } from '@starship/sandbox/http/context';
+import { safeEqual } from '@starship/sandbox/http/secrets';
+import { signRequest, verifyRequestSignature } from '@starship/sdk';
+import { signWebhookPayload, verifyWebhook } from '@starship/sdk';
 
 let calls: [Buffer, Buffer][] = [];
 

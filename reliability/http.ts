@@ -5,7 +5,7 @@
  */
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
-import { signRequest } from '../sdk/signing.ts';
+import { signRequest } from '@starship/sdk';
 
 export interface RawReply {
   status: number;

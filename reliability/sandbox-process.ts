@@ -1,12 +1,12 @@
 /**
- * The sandbox as its users run it: `node bin/starship.js mock` in a child process on a SQLite file, on a
+ * The sandbox as its users run it: `starship mock` (the built CLI) in a child process on a SQLite file, on a
  * free loopback port, its stdout and stderr captured whole (the log scans read them). A child process also
  * gives the load generator and the server a CPU each.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { repoRoot } from '../scripts/spec-documents.ts';
+import { cliBin, repoRoot } from '../tools/repo.ts';
 
 export interface SandboxProcess {
   origin: string;
@@ -29,7 +29,7 @@ export async function spawnSandbox(
   const storage = 'db' in options ? ['--db', options.db] : ['--database-url', options.databaseUrl];
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), path.join(repoRoot, 'bin/starship.js'), 'mock', ...storage, '--port', '0', '--admin-token', adminToken, ...(options.args ?? [])],
+    [...(options.nodeArgs ?? []), cliBin, 'mock', ...storage, '--port', '0', '--admin-token', adminToken, ...(options.args ?? [])],
     { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

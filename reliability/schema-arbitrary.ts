@@ -7,7 +7,7 @@
  * a real order) instead of only random ids that all end in 404.
  */
 import fc from 'fast-check';
-import { deref, isObject, type Json, type OpenApiDocument } from '../mock-server/http/spec.ts';
+import { deref, isObject, type Json, type OpenApiDocument } from '@starship/contract';
 
 export type Hints = Record<string, fc.Arbitrary<unknown>>;
 

@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { sandboxOperations } from '../generated/sandbox-operations.ts';
+import { sandboxOperations } from '@starship/spec/sandbox-operations';
 import { send, SandboxClient, UNLIMITED, type Credentials, type RawReply } from './http.ts';
 import { spawnSandbox, type SandboxProcess } from './sandbox-process.ts';
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { lintSpecs } from './lint.ts';
 
-const PLUGIN = fileURLToPath(new URL('../lint/plugin.js', import.meta.url));
+const PLUGIN = fileURLToPath(new URL('./lint/plugin.js', import.meta.url));
 
 const SPEC = `openapi: 3.1.0
 info: {title: fixture, version: '1.0'}

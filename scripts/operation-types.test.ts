@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectOperations, expressPath, operationTypesSource, webhookEventNames } from './operation-types.ts';
-import type { OpenApiDocument } from './bundle.ts';
+import type { OpenApiDocument } from '@starship/contract';
 
 const doc: OpenApiDocument = {
   openapi: '3.1.0',

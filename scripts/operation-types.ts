@@ -3,7 +3,7 @@
  * types keyed by operationId, built on openapi-typescript's `operations`/`webhooks` output so no type is
  * written twice. Pure: document in, TypeScript source out.
  */
-import type { OpenApiDocument } from './bundle.ts';
+import type { OpenApiDocument } from '@starship/contract';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 

@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-
-/** The OpenAPI documents this project is built from; `name` prefixes every generated file. */
+/**
+ * The OpenAPI documents this project is built from, relative to the project directory (where `starship
+ * generate` and `starship lint` run); `name` prefixes every generated file.
+ */
 export const specDocuments = [
   { name: 'starship', source: 'openapi/starship.yaml', typePrefix: 'Starship' },
   { name: 'sandbox', source: 'openapi/sandbox.yaml', typePrefix: 'Sandbox' },
@@ -11,8 +11,7 @@ export const specDocuments = [
 
 export type SpecDocument = (typeof specDocuments)[number];
 
-export const generatedDir = path.join(repoRoot, 'generated');
+/** The published v1 document that revisions are diffed against; generated/ carries a copy for conformance. */
+export const BASELINE_SOURCE = 'openapi/baseline/starship-v1.json';
 
-export function bundledSpecPath(name: SpecDocument['name']): string {
-  return path.join(generatedDir, `${name}.bundled.json`);
-}
+export const generatedDir = (): string => path.resolve('generated');

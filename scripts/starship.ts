@@ -1,9 +1,13 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
 
 process.env.REDOCLY_SUPPRESS_UPDATE_NOTICE ??= 'true';
 process.env.REDOCLY_TELEMETRY ??= 'off';
 
-const program = new Command('starship').description('Starship Rewards contract toolchain and partner sandbox');
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const program = new Command('starship').description('Starship Rewards contract toolchain and partner sandbox').version(version);
 
 /**
  * A command's action: its module is imported only when that command runs (the sandbox, Redocly and the diff

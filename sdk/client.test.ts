@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createStarshipClient, type StarshipClient } from './client.ts';
 import { StarshipApiError } from './errors.ts';
-import { SpecValidator } from '../conformance/spec-validator.ts';
-import { starshipOperations } from '../generated/starship-operations.ts';
-import { bundledSpecPath } from '../scripts/spec-documents.ts';
-import { startPrism, type RunningPrism } from '../scripts/prism.ts';
+import { SpecValidator } from '@starship/conformance/spec-validator';
+import { starshipOperations } from '@starship/spec/starship-operations';
+import { bundledSpecPath } from '../tools/repo.ts';
+import { startPrism, type RunningPrism } from '../tools/prism.ts';
 
 const validator = new SpecValidator(JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')));
 let prism: RunningPrism;

@@ -5,8 +5,8 @@
  * that signs, adds Idempotency-Keys and retries.
  */
 import createClient, { type Client } from 'openapi-fetch';
-import type { operations, paths } from '../generated/starship.ts';
-import type { StarshipOperationErrorCode, StarshipOperationId } from '../generated/starship-operations.ts';
+import type { operations, paths } from '@starship/spec/starship';
+import type { StarshipOperationErrorCode, StarshipOperationId } from '@starship/spec/starship-operations';
 import { parseErrorEnvelope, StarshipApiError } from './errors.ts';
 import { readPagination, type Page } from './pagination.ts';
 import { serializeQuery } from './query.ts';

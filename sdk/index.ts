@@ -3,8 +3,21 @@ export { createStarshipClient, type StarshipClient, type StarshipClientOptions, 
 export { StarshipApiError, isStarshipApiError, parseErrorEnvelope } from './errors.ts';
 export { type Page, type Pagination } from './pagination.ts';
 export { createStarshipTransport, type RetryEvent, type RetryOptions, type TransportOptions } from './transport.ts';
-export { canonicalRequestString, signRequest, verifyRequestSignature, WRITE_METHODS } from './signing.ts';
-export { signWebhookPayload, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from './webhooks.ts';
+export {
+  canonicalRequestBytes,
+  canonicalRequestString,
+  isWriteMethod,
+  parseSignatureHeader,
+  signRequest,
+  verifyRequestSignature,
+  WRITE_METHODS,
+  type ParsedSignatureHeader,
+  type RawBody,
+  type RequestSignatureVerification,
+  type SignedRequest,
+} from './signing.ts';
+export { hmacSha256Hex } from './hmac.ts';
+export { signWebhookPayload, verifyWebhook, webhookSignedPayloadString, WebhookVerificationError, type VerifyWebhookOptions } from './webhooks.ts';
 export { starshipWebhooks, type StarshipWebhooksOptions } from './express.ts';
 export {
   isRecognizedWebhookEvent,
@@ -14,4 +27,4 @@ export {
   type WebhookEvent,
 } from './webhook-event.ts';
 export { newIdempotencyKey } from './idempotency.ts';
-export type { StarshipErrorCode, StarshipOperationErrorCode, StarshipOperationId } from '../generated/starship-operations.ts';
+export type { StarshipErrorCode, StarshipOperationErrorCode, StarshipOperationId } from '@starship/spec/starship-operations';

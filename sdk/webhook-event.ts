@@ -3,8 +3,8 @@
  * spec's `webhooks:` section. Events of a type newer than this SDK still verify and arrive untyped, so a
  * receiver can acknowledge and ignore them (new webhook events are additive).
  */
-import type { StarshipWebhookEvents, StarshipWebhookEventType } from '../generated/starship-operations.ts';
-import { starshipWebhookEventTypes } from '../generated/starship-operations.ts';
+import type { StarshipWebhookEvents, StarshipWebhookEventType } from '@starship/spec/starship-operations';
+import { starshipWebhookEventTypes } from '@starship/spec/starship-operations';
 
 export type StarshipWebhookEvent = StarshipWebhookEvents[StarshipWebhookEventType];
 

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffDocuments } from './diff.ts';
 import { RULES, type RuleId } from './rules.ts';
-import { CASES, casePair, type Expected } from './corpus/cases.ts';
-import { baseSpec } from './corpus/fixture.ts';
+import { CASES, casePair, type Expected } from '../test-support/diff-corpus/cases.ts';
+import { baseSpec } from '../test-support/diff-corpus/fixture.ts';
 
 const found = (base: object, revision: object) =>
   diffDocuments(base as never, revision as never)

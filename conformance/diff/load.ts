@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundleSpec } from '../../scripts/bundle.ts';
+import { bundleSpec } from '@starship/contract/bundle';
 import { isObject, type JsonObject } from './document.ts';
 
 /** Reads the spec's source files by the path shown in annotations (repo-relative for git, cwd-relative on disk). */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../../scripts/spec-documents.ts';
+import { repoRoot } from '../../tools/repo.ts';
 import { diffDocuments } from './diff.ts';
 import { loadSpec } from './load.ts';
 import { SourceMap } from './source-map.ts';

@@ -1,13 +1,12 @@
 /**
- * End to end: the two example integrations certified by `conformance partner`'s runner. The reference one
- * (SDK) runs against a sandbox the runner starts itself; the naive one against a sandbox given by URL, as
- * `--sandbox-url` does. Each report is checked against the sandbox's published key, and an edited copy fails.
+ * End to end: the two example integrations certified by `conformance partner`'s runner against a sandbox
+ * given by URL, as `--sandbox-url` does (the CLI's in-process sandbox is covered by its own test). Each report is checked against the sandbox's published key, and an edited copy fails.
  */
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { startSandbox } from '../../mock-server/server.ts';
+import { startSandbox } from '@starship/sandbox/server';
 import { formatHtml, formatJunit } from '../report/index.ts';
 import { PARTNER_CHECKS } from './catalogue.ts';
 import { verifyReport } from './report-signature.ts';
@@ -17,8 +16,21 @@ const TIMEOUT_MS = 50_000;
 const failing = (result: PartnerRunResult) => result.report.checks.filter((c) => c.result === 'FAIL').map((c) => c.id).sort();
 const explain = (result: PartnerRunResult) => `${result.output}\n${JSON.stringify(result.report.checks, null, 2)}`;
 
-test('examples/partner-reference certifies: every check passes', { timeout: 60_000 }, async () => {
-  const result = await runPartnerCertification({ command: 'node --import tsx examples/partner-reference/certify.ts', timeoutMs: TIMEOUT_MS, stdio: 'pipe' });
+async function startTestSandbox(adminToken: string) {
+  return startSandbox({ port: 0, db: ':memory:', adminToken, logger: pino({ level: 'silent' }), print: () => {}, handleSignals: false });
+}
+
+test('examples/partner-reference certifies: every check passes', { timeout: 60_000 }, async (t) => {
+  const adminToken = 'adm_certification_test';
+  const sandbox = await startTestSandbox(adminToken);
+  t.after(() => sandbox.close());
+  const result = await runPartnerCertification({
+    command: 'node --import tsx examples/partner-reference/certify.ts',
+    sandboxUrl: sandbox.origin,
+    adminToken,
+    timeoutMs: TIMEOUT_MS,
+    stdio: 'pipe',
+  });
   assert.deepEqual(
     result.report.checks.filter((c) => c.result !== 'PASS').map((c) => `${c.id} ${c.result}: ${c.detail}`),
     [],
@@ -32,7 +44,7 @@ test('examples/partner-reference certifies: every check passes', { timeout: 60_0
 
 test('examples/partner-naive fails exactly the checks for its four mistakes; its signed report cannot be edited', { timeout: 60_000 }, async () => {
   const adminToken = 'adm_certification_test';
-  const sandbox = await startSandbox({ port: 0, db: ':memory:', adminToken, logger: pino({ level: 'silent' }), print: () => {}, handleSignals: false, docsDir: false });
+  const sandbox = await startTestSandbox(adminToken);
   try {
     const result = await runPartnerCertification({
       command: 'node --import tsx examples/partner-naive/certify.ts',

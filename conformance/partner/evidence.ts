@@ -4,8 +4,8 @@
  * bodies, calls outside /api/v1), the webhook deliveries with every attempt, the partner's orders and
  * webhook endpoints, and what the runner reports about the command.
  */
-import type { components as Control } from '../../generated/sandbox.ts';
-import type { components as Partner } from '../../generated/starship.ts';
+import type { components as Control } from '@starship/spec/sandbox';
+import type { components as Partner } from '@starship/spec/starship';
 
 export type RequestLogEntry = Control['schemas']['RequestLogEntry'];
 export type WebhookDelivery = Control['schemas']['WebhookDelivery'];

@@ -2,7 +2,7 @@
  * Grades a certification session from its evidence (evidence.ts): one result per check of the catalogue,
  * each with the request ids, trace ids or delivery ids it rests on. Pure: the sandbox gathers, this judges.
  */
-import { isDelivered } from '../../mock-server/domain/webhook-rules.ts';
+import { isDelivered } from '@starship/contract/webhook-delivery';
 import type { Result } from '../report/types.ts';
 import { PARTNER_CHECKS, type PartnerCheckId } from './catalogue.ts';
 import type { Evidence, RequestLogEntry, WebhookDelivery, WitnessRecord } from './evidence.ts';

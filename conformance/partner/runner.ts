@@ -1,14 +1,10 @@
 /**
- * `starship conformance partner`: starts a certification session on a sandbox (its own, in process on a
- * loopback port with an in-memory database, unless one is given), runs the partner's command with the
- * session's base URL and credentials in its environment (the published script in docs/certification.md says what it
+ * `starship conformance partner`: starts a certification session on a sandbox, runs the partner's command with the
+ * session's base URL and credentials in its environment (the published script in scripts/guides/certification.md says what it
  * must do), waits for it, and has the sandbox grade the session and sign the report.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
-import type { components } from '../../generated/sandbox.ts';
-import { startSandbox, type RunningSandbox } from '../../mock-server/server.ts';
+import type { components } from '@starship/spec/sandbox';
 import type { ReportInput } from '../report/index.ts';
 import { reportInputOf, type CertificationReport } from './signed-html.ts';
 
@@ -20,9 +16,9 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 export interface PartnerRunOptions {
   /** The partner's command, run by the shell. */
   command: string;
-  /** A sandbox origin whose control API (/sandbox/v1) runs the session; without it one is started here. */
-  sandboxUrl?: string;
-  adminToken?: string;
+  /** The sandbox origin whose control API (/sandbox/v1) runs the session. */
+  sandboxUrl: string;
+  adminToken: string;
   timeoutMs?: number;
   cwd?: string;
   /** 'inherit' passes the command's output through; 'pipe' collects it (returned as `output`). */
@@ -117,43 +113,20 @@ function runCommand(command: string, env: Record<string, string>, options: Partn
 
 export async function runPartnerCertification(options: PartnerRunOptions): Promise<PartnerRunResult> {
   const say = options.onEvent ?? (() => {});
-  let own: RunningSandbox | undefined;
-  let control: ControlClient;
-  if (options.sandboxUrl) {
-    if (!options.adminToken) throw new Error('--sandbox-url needs --admin-token');
-    control = new ControlClient(options.sandboxUrl.replace(/\/+$/, ''), options.adminToken);
-  } else {
-    const adminToken = `adm_${randomBytes(24).toString('base64url')}`;
-    own = await startSandbox({
-      port: 0,
-      host: '127.0.0.1',
-      db: ':memory:',
-      adminToken,
-      logger: pino({ level: 'silent' }),
-      print: () => {},
-      handleSignals: false,
-      docsDir: false,
-    });
-    control = new ControlClient(own.origin, adminToken);
-    say(`sandbox started at ${own.origin} (in memory)`);
-  }
-  try {
-    const session = await control.call<CertificationSession>('POST', '/certification/sessions', {
-      ...(options.pendingSeconds ? { pending_seconds: options.pendingSeconds } : {}),
-      ...(options.ipAllowlist ? { ip_allowlist: options.ipAllowlist } : {}),
-    });
-    const baseUrl = `${control.origin}/api/v1`;
-    say(`session ${session.session_id}: partner ${session.partner_id}, running: ${options.command}`);
-    const outcome = await runCommand(options.command, scriptEnvironment(session, baseUrl, options.webhookHost), options);
-    say(
-      outcome.timed_out
-        ? `the command was stopped after ${(outcome.duration_ms / 1000).toFixed(1)} s (time limit)`
-        : `the command exited ${outcome.exit_code ?? 'on a signal'} after ${(outcome.duration_ms / 1000).toFixed(1)} s; grading`,
-    );
-    const { output, ...run } = outcome;
-    const report = await control.call<CertificationReport>('POST', `/certification/sessions/${session.session_id}/grade`, { run });
-    return { session, report, input: reportInputOf(report), output };
-  } finally {
-    await own?.close();
-  }
+  const control = new ControlClient(options.sandboxUrl.replace(/\/+$/, ''), options.adminToken);
+  const session = await control.call<CertificationSession>('POST', '/certification/sessions', {
+    ...(options.pendingSeconds ? { pending_seconds: options.pendingSeconds } : {}),
+    ...(options.ipAllowlist ? { ip_allowlist: options.ipAllowlist } : {}),
+  });
+  const baseUrl = `${control.origin}/api/v1`;
+  say(`session ${session.session_id}: partner ${session.partner_id}, running: ${options.command}`);
+  const outcome = await runCommand(options.command, scriptEnvironment(session, baseUrl, options.webhookHost), options);
+  say(
+    outcome.timed_out
+      ? `the command was stopped after ${(outcome.duration_ms / 1000).toFixed(1)} s (time limit)`
+      : `the command exited ${outcome.exit_code ?? 'on a signal'} after ${(outcome.duration_ms / 1000).toFixed(1)} s; grading`,
+  );
+  const { output, ...run } = outcome;
+  const report = await control.call<CertificationReport>('POST', `/certification/sessions/${session.session_id}/grade`, { run });
+  return { session, report, input: reportInputOf(report), output };
 }

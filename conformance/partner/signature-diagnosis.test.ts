@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { signRequest } from '../../sdk/signing.ts';
+import { signRequest } from '@starship/sdk';
 import { diagnoseSignature, type SignedRequestSeen } from './signature-diagnosis.ts';
 
 const SECRET = 'sk_test_secret';

@@ -5,8 +5,8 @@
  * implementation of the scheme) and reports the variation whose HMAC equals the partner's v1. It names the
  * part of the canonical string that differs; it never reveals the expected signature.
  */
-import { hmacSha256Hex, parseSignatureHeader } from '../../sdk/hmac.ts';
-import { canonicalRequestBytes, canonicalRequestString } from '../../sdk/signing.ts';
+import { hmacSha256Hex, parseSignatureHeader } from '@starship/sdk';
+import { canonicalRequestBytes, canonicalRequestString } from '@starship/sdk';
 
 export interface SignedRequestSeen {
   method: string;

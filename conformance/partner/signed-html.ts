@@ -3,7 +3,7 @@
  * carries it, so `verify-report` can check an HTML report too — the embedded JSON against the sandbox's key,
  * and the page against a fresh rendering of that JSON (an edit to what a reader sees is caught as well).
  */
-import type { components } from '../../generated/sandbox.ts';
+import type { components } from '@starship/spec/sandbox';
 import { escapeHtml, formatHtml, type ReportInput } from '../report/index.ts';
 import { formatClause } from '../server/clauses.ts';
 import { PARTNER_CHECK_BY_ID } from './catalogue.ts';

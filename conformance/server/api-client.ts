@@ -5,9 +5,9 @@
  * control API is there) so that the server's limits do not turn into false failures elsewhere.
  */
 import { randomUUID } from 'node:crypto';
-import { signRequest } from '../../sdk/signing.ts';
-import { hmacSha256Hex } from '../../sdk/hmac.ts';
-import { starshipOperations, type StarshipOperationId } from '../../generated/starship-operations.ts';
+import { signRequest } from '@starship/sdk';
+import { hmacSha256Hex } from '@starship/sdk';
+import { starshipOperations, type StarshipOperationId } from '@starship/spec/starship-operations';
 
 export interface Exchange {
   /** The check that made the request. */

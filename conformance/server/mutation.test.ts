@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runSuite, type RunHooks, type SuiteRun } from './runner.ts';
 import type { CheckOutcome } from './types.ts';
-import { MUTANTS } from './mutants/catalog.ts';
-import { startMutant, startUpstream, type Mutant, type Upstream } from './mutants/harness.ts';
+import { MUTANTS } from '../test-support/mutants/catalog.ts';
+import { startMutant, startUpstream, type Mutant, type Upstream } from '../test-support/mutants/harness.ts';
 
 const CONCURRENCY = 4;
 

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { bundledSpecPath } from '../../scripts/spec-documents.ts';
-import { startPrism, type RunningPrism } from '../../scripts/prism.ts';
+import { bundledSpecPath } from '../../tools/repo.ts';
+import { startPrism, type RunningPrism } from '../../tools/prism.ts';
 import { runSuite, type SuiteRun } from './runner.ts';
 
 let prism: RunningPrism;

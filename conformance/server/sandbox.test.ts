@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ADMIN_TOKEN, TestSandbox } from '../../mock-server/test-sandbox.ts';
+import { ADMIN_TOKEN, TestSandbox } from '@starship/sandbox/test-support/sandbox';
 import { runSuite } from './runner.ts';
 
 test('the sandbox passes every check in under 30 s', { timeout: 120_000 }, async () => {

@@ -1,6 +1,6 @@
 /**
  * A naive partner integration, the kind certification exists to catch. It follows the certification script
- * (docs/certification.md) with a hand-written client, and gets four things wrong:
+ * (scripts/guides/certification.md) with a hand-written client, and gets four things wrong:
  * - it retries a failed POST with a new Idempotency-Key (a new key per attempt);
  * - it retries a 429 at once, ignoring Retry-After;
  * - its webhook receiver trusts every delivery without checking the signature or the timestamp;

@@ -1,5 +1,5 @@
 /**
- * A partner integration test that follows the certification script (docs/certification.md) the way
+ * A partner integration test that follows the certification script (scripts/guides/certification.md) the way
  * Starship asks integrations to be written, on the TypeScript SDK:
  * - the SDK's client signs every write afresh, sends one Idempotency-Key per order and reuses it on every
  *   retry, and retries 429/5xx honouring Retry-After;
@@ -12,7 +12,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
-import { createStarshipClient, isWebhookEventType, starshipWebhooks, type WebhookEvent } from '../../sdk/index.ts';
+import { createStarshipClient, isWebhookEventType, starshipWebhooks, type WebhookEvent } from '@starship/sdk';
 
 const env = (name: string): string => {
   const value = process.env[name];

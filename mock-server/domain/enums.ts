@@ -2,7 +2,7 @@
  * Enum values the engine stores and emits (always the canonical UPPERCASE form), and the one place input
  * enums are normalised: any case is accepted and the legacy `REALTIME` reads as `INSTANT` (DESIGN "Enums").
  */
-import type { components } from '../../generated/starship.ts';
+import type { components } from '@starship/spec/starship';
 
 type Schemas = components['schemas'];
 export type OrderStatus = Schemas['OrderStatus'];

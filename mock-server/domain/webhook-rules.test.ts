@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffSeconds, isDelivered, nextAttemptMs, orderEventType, RETRY_WINDOW_SECONDS } from './webhook-rules.ts';
+import { isDelivered } from '@starship/contract/webhook-delivery';
+import { backoffSeconds, nextAttemptMs, orderEventType, RETRY_WINDOW_SECONDS } from './webhook-rules.ts';
 
 test('backoff doubles from 30 s and is capped at one hour', () => {
   assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 20].map(backoffSeconds), [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);

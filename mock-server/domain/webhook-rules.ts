@@ -10,7 +10,7 @@
  */
 import type { OrderStatus, WebhookEventType } from './enums.ts';
 
-export const ATTEMPT_TIMEOUT_MS = 5_000;
+
 export const RETRY_BASE_SECONDS = 30;
 export const RETRY_CAP_SECONDS = 3_600;
 export const RETRY_JITTER = 0.2;
@@ -47,9 +47,4 @@ export function nextAttemptMs(createdMs: number, nowMs: number, failedAttempts: 
   const delayMs = backoffSeconds(failedAttempts) * 1000 * (1 - RETRY_JITTER * random);
   const next = nowMs + Math.round(delayMs);
   return next - createdMs > RETRY_WINDOW_SECONDS * 1000 ? undefined : next;
-}
-
-/** A 2xx answered in time is the only success. */
-export function isDelivered(statusCode: number | null): boolean {
-  return statusCode !== null && statusCode >= 200 && statusCode < 300;
 }

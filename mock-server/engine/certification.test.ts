@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { signRequest } from '../../sdk/signing.ts';
-import { TestSandbox } from '../test-sandbox.ts';
+import { signRequest } from '@starship/sdk';
+import { TestSandbox } from '../test-support/sandbox.ts';
 
 test('a session grades what its partner did: a mis-signed write is diagnosed, a control-API call is flagged', { timeout: 60_000 }, async () => {
   const sandbox = await TestSandbox.start();

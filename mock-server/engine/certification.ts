@@ -24,11 +24,11 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
-import type { Evidence, WitnessRecord } from '../../conformance/partner/evidence.ts';
-import { gradeSession } from '../../conformance/partner/grade.ts';
-import { PARTNER_CHECK_BY_ID } from '../../conformance/partner/catalogue.ts';
-import { keyIdOf, publicKeyPem, signReport, SIGNATURE_ALGORITHM } from '../../conformance/partner/report-signature.ts';
-import { formatJson, type ReportInput } from '../../conformance/report/index.ts';
+import type { Evidence, WitnessRecord } from '@starship/conformance/partner/evidence';
+import { gradeSession } from '@starship/conformance/partner/grade';
+import { PARTNER_CHECK_BY_ID } from '@starship/conformance/partner/catalogue';
+import { keyIdOf, publicKeyPem, signReport, SIGNATURE_ALGORITHM } from '@starship/conformance/partner/report-signature';
+import { formatJson, type ReportInput } from '@starship/conformance/report/index';
 import type { C, Engine, ListResult } from '../engine.ts';
 import { notFound } from './errors.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { C } from '../engine.ts';
-import { backendTest, balanceOf, logEntry, newPartner, rejectsWith } from './test-helpers.ts';
+import { backendTest, balanceOf, logEntry, newPartner, rejectsWith } from '../test-support/engine.ts';
 
 const frozen = { realNow: () => Date.UTC(2026, 3, 14, 23, 30, 0) };
 

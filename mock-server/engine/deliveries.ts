@@ -16,7 +16,8 @@
 import { randomInt } from 'node:crypto';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { isDelivered, nextAttemptMs } from '../domain/webhook-rules.ts';
+import { isDelivered } from '@starship/contract/webhook-delivery';
+import { nextAttemptMs } from '../domain/webhook-rules.ts';
 import type { C, ListResult, WebhookDeliveryQuery } from '../engine.ts';
 import type { EngineContext } from './context.ts';
 import { invalid, notFound } from './errors.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { backendTest, newPartner } from './test-helpers.ts';
+import { backendTest, newPartner } from '../test-support/engine.ts';
 
 /** Real time stands still in these tests, so only advanceClock moves the sandbox clock. */
 const frozen = { realNow: () => Date.UTC(2026, 3, 14, 8, 43, 15) };

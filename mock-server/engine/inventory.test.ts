@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { productInStock, productsInStock } from './inventory.ts';
-import { backendTest } from './test-helpers.ts';
+import { backendTest } from '../test-support/engine.ts';
 
 backendTest('productsInStock answers as productInStock does, for every list length (padded statements included)', async (_t, engine) => {
   const { db, catalog, clock } = engine.context;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { backendTest, balanceOf, newPartner, rejectsWith } from './test-helpers.ts';
+import { backendTest, balanceOf, newPartner, rejectsWith } from '../test-support/engine.ts';
 
 backendTest('retry fulfils pending units from the cache once it is pumped', async (_t, engine) => {
   const partner = await newPartner(engine);

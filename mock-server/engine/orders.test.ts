@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertLedgerMatchesBalances, backendTest, balanceOf, newPartner, rejectsWith, startEngine } from './test-helpers.ts';
+import { assertLedgerMatchesBalances, backendTest, balanceOf, newPartner, rejectsWith, startEngine } from '../test-support/engine.ts';
 
 backendTest('cache hit: DELIVERED / INVENTORY_FULFILLED with vouchers, wallet debited', async (_t, engine) => {
   const partner = await newPartner(engine);

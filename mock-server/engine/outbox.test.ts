@@ -1,6 +1,6 @@
 /** The outbox: events written in the state change's own transaction, one delivery per subscribed endpoint. */
 import assert from 'node:assert/strict';
-import { backendTest, newPartner, rejectsWith, type TestEngine } from './test-helpers.ts';
+import { backendTest, newPartner, rejectsWith, type TestEngine } from '../test-support/engine.ts';
 import { findOrder } from './order-view.ts';
 import { recordOrderEvent } from './outbox.ts';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pageOf } from './pagination.ts';
-import { backendTest } from './test-helpers.ts';
+import { backendTest } from '../test-support/engine.ts';
 
 test('offsets stay safe integers however large the page', () => {
   assert.deepEqual(pageOf({ page: 3, limit: 10 }), { limit: 10, offset: 20 });

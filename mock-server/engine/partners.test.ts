@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { backendTest, balanceOf, rejectsWith } from './test-helpers.ts';
+import { backendTest, balanceOf, rejectsWith } from '../test-support/engine.ts';
 
 backendTest('createPartner issues test credentials, wallets and an allowlist', async (_t, engine) => {
   const partner = await engine.createPartner({

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { formatMinor } from '../domain/money.ts';
 import { openEngine } from './index.ts';
-import { backendTest, logEntry, newPartner, type TestEngine } from './test-helpers.ts';
+import { backendTest, logEntry, newPartner, type TestEngine } from '../test-support/engine.ts';
 
 async function availableVouchers(engine: TestEngine): Promise<number> {
   const row = await engine.context.db

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { backendTest, newPartner, rejectsWith } from './test-helpers.ts';
+import { backendTest, newPartner, rejectsWith } from '../test-support/engine.ts';
 
 backendTest('categories and products: filters, sorting, pagination, seeded values', async (_t, engine) => {
   const categories = await engine.listCategories({});

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ENCRYPTION_KEY_ENV } from '../db/encryption-key.ts';
-import { createTestDatabase, TEST_DATABASE_URL_ENV, testServerUrl } from '../db/postgres-test-database.ts';
+import { createTestDatabase, TEST_DATABASE_URL_ENV, testServerUrl } from '../test-support/postgres-database.ts';
 import { generateKey } from '../domain/voucher-crypto.ts';
 import { openEngine } from './index.ts';
 import { DEFAULT_SETTINGS, type FeatureFlag } from './settings.ts';

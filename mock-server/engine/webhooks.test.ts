@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { backendTest, newPartner, rejectsWith } from './test-helpers.ts';
+import { backendTest, newPartner, rejectsWith } from '../test-support/engine.ts';
 import { signingSecrets } from './webhooks.ts';
 
 const frozen = { realNow: () => Date.UTC(2026, 3, 14, 9, 0, 0) };

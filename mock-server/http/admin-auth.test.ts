@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adminAuth } from './admin-auth.ts';
-import { json, pipeline, serve } from './test-harness.ts';
+import { json, pipeline, serve } from '../test-support/http-harness.ts';
 
 test('Authorization: Bearer <admin token> or 401 E_UNAUTHORIZED in the envelope', async () => {
   assert.throws(() => adminAuth(''), /must not be empty/);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { PartnerCredentials } from '../engine.ts';
 import { apiKeyAuth } from './api-key-auth.ts';
 import type { RequestContext } from './context.ts';
-import { json, pipeline, serve } from './test-harness.ts';
+import { json, pipeline, serve } from '../test-support/http-harness.ts';
 
 const partner: PartnerCredentials = {
   partnerId: 'ptr_01KP5JFKJRHZ9SB1SVVD0X1QTN',

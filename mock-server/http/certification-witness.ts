@@ -5,7 +5,7 @@
  * after the trace id so it sees every request; a request without a session key costs one map lookup.
  */
 import type { RequestHandler } from 'express';
-import { isWriteMethod } from '../../sdk/signing.ts';
+import { isWriteMethod } from '@starship/sdk';
 import type { Engine } from '../engine.ts';
 import { contextOf } from './context.ts';
 

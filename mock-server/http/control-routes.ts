@@ -4,7 +4,7 @@
  * (the replay waits for its one send, at most 5 s), and made to misbehave with injectWebhookFault.
  */
 import type { RequestHandler } from 'express';
-import type { SandboxHandlers } from '../../generated/sandbox-operations.ts';
+import type { SandboxHandlers } from '@starship/spec/sandbox-operations';
 import type { Engine } from '../engine.ts';
 import { pageResponse } from './pagination.ts';
 import { dispatch } from './send.ts';

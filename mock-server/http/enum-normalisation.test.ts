@@ -4,8 +4,8 @@ import { applyEnumPlan, compileEnumPlan, enumNormalisation } from './enum-normal
 import { buildOperationTable } from './operations.ts';
 import { rawBody } from './raw-body.ts';
 import { resolveOperation } from './resolve-operation.ts';
-import { loadSpec } from './spec.ts';
-import { json, pipeline, serve } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { json, pipeline, serve } from '../test-support/http-harness.ts';
 
 const doc = { openapi: '3.1.0', components: { schemas: { DeliveryTime: { type: 'string', enum: ['INSTANT', 'DELAYED'] } } } };
 

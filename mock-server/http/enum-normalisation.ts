@@ -8,7 +8,7 @@
 import type { RequestHandler } from 'express';
 import { contextOf } from './context.ts';
 import type { Operation, OperationTable } from './operations.ts';
-import { deref, isObject, type Json, type OpenApiDocument } from './spec.ts';
+import { deref, isObject, type Json, type OpenApiDocument } from '@starship/contract';
 
 /** Legacy spellings accepted for a canonical member, wherever an enum has that member. */
 const ALIASES: Record<string, string> = { realtime: 'INSTANT' };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RequestHandler } from 'express';
 import { ApiError } from '../api-error.ts';
-import { capturingLogger, json, pipeline, serve } from './test-harness.ts';
+import { capturingLogger, json, pipeline, serve } from '../test-support/http-harness.ts';
 
 test('ApiError → its status, headers and envelope; anything else → logged, 500 E_INTERNAL without a trace of it', async () => {
   const { logger, lines } = capturingLogger();

@@ -5,8 +5,8 @@ import { faults, UNKNOWN_ENUM_VALUE, UNKNOWN_FIELD } from './faults.ts';
 import { openApiValidation } from './openapi-validation.ts';
 import { buildOperationTable } from './operations.ts';
 import { resolveOperation } from './resolve-operation.ts';
-import { loadSpec } from './spec.ts';
-import { json, pipeline, serve, silentLogger, product } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { json, pipeline, serve, silentLogger, product } from '../test-support/http-harness.ts';
 
 const spec = loadSpec('starship');
 const table = buildOperationTable(spec);

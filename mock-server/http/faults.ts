@@ -16,7 +16,7 @@ import type { C, Engine } from '../engine.ts';
 import { contextOf } from './context.ts';
 import { compileEnumPlan, type EnumPlan } from './enum-normalisation.ts';
 import type { Operation } from './operations.ts';
-import { deref, isObject, type OpenApiDocument } from './spec.ts';
+import { deref, isObject, type OpenApiDocument } from '@starship/contract';
 
 export const UNKNOWN_FIELD = 'sandbox_unknown_field';
 export const UNKNOWN_ENUM_VALUE = 'SANDBOX_UNKNOWN_VALUE';

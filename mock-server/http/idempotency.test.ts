@@ -8,8 +8,8 @@ import { canonicalJson, idempotency, releaseIdempotencyOnError, requireIdempoten
 import { buildOperationTable } from './operations.ts';
 import { rawBody } from './raw-body.ts';
 import { resolveOperation } from './resolve-operation.ts';
-import { loadSpec } from './spec.ts';
-import { json, pipeline, serve, silentLogger } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { json, pipeline, serve, silentLogger } from '../test-support/http-harness.ts';
 
 test('canonical JSON ignores key order and whitespace, not values or array order', () => {
   assert.equal(canonicalJson({ b: 1, a: { d: [2, 1], c: null } }), '{"a":{"c":null,"d":[2,1]},"b":1}');

@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 import type { PartnerCredentials } from '../engine.ts';
 import { contextOf } from './context.ts';
 import { ipAllowlist, isAllowed, normaliseIp } from './ip-allowlist.ts';
-import { json, pipeline, serve } from './test-harness.ts';
+import { json, pipeline, serve } from '../test-support/http-harness.ts';
 
 test('CIDR matching: IPv4, IPv6, IPv4-mapped IPv6, host routes, empty lists', () => {
   assert.equal(isAllowed(['203.0.113.0/24'], '203.0.113.7'), true);

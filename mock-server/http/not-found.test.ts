@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { notFoundFallback } from './not-found.ts';
-import { json, pipeline, serve } from './test-harness.ts';
+import { json, pipeline, serve } from '../test-support/http-harness.ts';
 
 test('an unrouted request is 404 E_NOT_FOUND in the envelope', async () => {
   const served = await serve(pipeline([notFoundFallback()]));

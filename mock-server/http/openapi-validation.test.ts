@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RequestHandler } from 'express';
-import { signRequest } from '../../sdk/signing.ts';
+import { signRequest } from '@starship/sdk';
 import { openApiValidation } from './openapi-validation.ts';
 import { buildOperationTable } from './operations.ts';
 import { rawBody } from './raw-body.ts';
 import { resolveOperation } from './resolve-operation.ts';
-import { loadSpec } from './spec.ts';
-import { capturingLogger, json, pipeline, serve, product } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { capturingLogger, json, pipeline, serve, product } from '../test-support/http-harness.ts';
 
 const spec = loadSpec('starship');
 const table = buildOperationTable(spec);

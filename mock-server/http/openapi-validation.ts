@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { ApiError } from '../api-error.ts';
 import { internalError, notFound, validationFailure } from './api-errors.ts';
 import { contextOf } from './context.ts';
-import type { OpenApiDocument } from './spec.ts';
+import type { OpenApiDocument } from '@starship/contract';
 import { JSON_TYPE } from './raw-body.ts';
 import { ResponseValidator } from './response-validator.ts';
 import { memoiseValidatorRouteLookup } from './validator-route-cache.ts';

@@ -4,8 +4,8 @@ import type { C } from '../engine.ts';
 import { operationGate } from './operation-gate.ts';
 import { buildOperationTable } from './operations.ts';
 import { resolveOperation } from './resolve-operation.ts';
-import { loadSpec } from './spec.ts';
-import { json, pipeline, serve } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { json, pipeline, serve } from '../test-support/http-harness.ts';
 
 const flags: C['FeatureFlags'] = {
   reconciliation_api: false,

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { starshipOperations } from '../../generated/starship-operations.ts';
-import { sandboxOperations } from '../../generated/sandbox-operations.ts';
+import { starshipOperations } from '@starship/spec/starship-operations';
+import { sandboxOperations } from '@starship/spec/sandbox-operations';
 import { buildOperationTable } from './operations.ts';
-import { loadSpec } from './spec.ts';
+import { loadSpec } from '@starship/contract';
 
 const partner = buildOperationTable(loadSpec('starship'));
 const sandbox = buildOperationTable(loadSpec('sandbox'));

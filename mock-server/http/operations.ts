@@ -3,7 +3,7 @@
  * trailing slash, as Express routes by default, so `/API/V1/Products/` is the same endpoint (and rate-limit
  * bucket) as `/api/v1/products`.
  */
-import { basePathOf, deref, isObject, type Json, type OpenApiDocument } from './spec.ts';
+import { basePathOf, deref, isObject, type Json, type OpenApiDocument } from '@starship/contract';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PartnerCredentials } from '../engine.ts';
 import { clearOnControlWrites, PartnerCache } from './partner-cache.ts';
-import { pipeline, serve } from './test-harness.ts';
+import { pipeline, serve } from '../test-support/http-harness.ts';
 
 const partner: PartnerCredentials = { partnerId: 'ptr_1', apiKey: 'pk_test_1', apiSecret: 'sk_test_1', ipAllowlist: [] };
 

@@ -4,7 +4,7 @@
  * response shapes and the engine.
  */
 import type { RequestHandler } from 'express';
-import type { StarshipHandlers } from '../../generated/starship-operations.ts';
+import type { StarshipHandlers } from '@starship/spec/starship-operations';
 import type { Engine, IdempotencyScope } from '../engine.ts';
 import { contextOf } from './context.ts';
 import { pageResponse } from './pagination.ts';

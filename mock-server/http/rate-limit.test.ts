@@ -7,8 +7,8 @@ import { buildOperationTable } from './operations.ts';
 import { rateLimit, rateLimitPreview } from './rate-limit.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { resolveOperation } from './resolve-operation.ts';
-import { loadSpec } from './spec.ts';
-import { json, pipeline, serve, settableClock } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { json, pipeline, serve, settableClock } from '../test-support/http-harness.ts';
 
 const T = 1_800_000_000;
 

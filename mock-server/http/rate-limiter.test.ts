@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateLimiter, rateLimitsFromSpec, type RateLimits } from './rate-limiter.ts';
-import { loadSpec } from './spec.ts';
+import { loadSpec } from '@starship/contract';
 
 const limits: RateLimits = { windowSeconds: 60, burst: { limit: 5, windowSeconds: 10 }, classes: { PRODUCT_LIST: 8, DEFAULT: 100 } };
 const T = 1_800_000_000; // a multiple of 60: windows start here

@@ -7,7 +7,7 @@
  * database instead (SharedRateLimiter) with the same window arithmetic.
  */
 import type { PartnerCredentials, RateWindows, SharedRateWindows } from '../engine.ts';
-import { isObject, type OpenApiDocument } from './spec.ts';
+import { isObject, type OpenApiDocument } from '@starship/contract';
 
 export interface RateLimits {
   windowSeconds: number;

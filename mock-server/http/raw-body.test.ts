@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { RequestHandler } from 'express';
 import { contextOf } from './context.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan, rawBody } from './raw-body.ts';
-import { json, pipeline, serve } from './test-harness.ts';
+import { json, pipeline, serve } from '../test-support/http-harness.ts';
 
 const echo: RequestHandler = (req, res) => {
   res.json({ raw: contextOf(res).rawBody.toString('base64'), body: req.body ?? null });

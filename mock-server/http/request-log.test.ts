@@ -7,8 +7,8 @@ import { contextOf } from './context.ts';
 import { buildOperationTable } from './operations.ts';
 import { requestLog } from './request-log.ts';
 import { resolveOperation } from './resolve-operation.ts';
-import { loadSpec } from './spec.ts';
-import { capturingLogger, pipeline, serve, settableClock } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { capturingLogger, pipeline, serve, settableClock } from '../test-support/http-harness.ts';
 
 test('each call is recorded once answered: operation, status, error code, trace id, partner and verdicts', async () => {
   const entries: C['RequestLogEntry'][] = [];

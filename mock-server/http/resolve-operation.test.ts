@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { RequestContext } from './context.ts';
 import { buildOperationTable } from './operations.ts';
 import { resolveOperation } from './resolve-operation.ts';
-import { loadSpec } from './spec.ts';
-import { pipeline, serve } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { pipeline, serve } from '../test-support/http-harness.ts';
 
 test('annotates the operation (path as sent, query ignored) and marks signatures not applicable to reads; rejects nothing', async () => {
   const contexts: RequestContext[] = [];

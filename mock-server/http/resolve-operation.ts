@@ -4,7 +4,7 @@
  * gate after authentication, so the API's surface is not enumerable without credentials.
  */
 import type { RequestHandler } from 'express';
-import { isWriteMethod } from '../../sdk/signing.ts';
+import { isWriteMethod } from '@starship/sdk';
 import { contextOf } from './context.ts';
 import type { OperationTable } from './operations.ts';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResponseValidator } from './response-validator.ts';
-import { loadSpec } from './spec.ts';
-import { product } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { product } from '../test-support/http-harness.ts';
 
 const validator = new ResponseValidator(loadSpec('starship'));
 const envelope = { error: { name: 'NotFound', code: 'E_NOT_FOUND', message: 'No such product.' } };

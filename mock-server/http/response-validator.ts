@@ -9,7 +9,7 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { isObject, type Json, type OpenApiDocument } from './spec.ts';
+import { isObject, type Json, type OpenApiDocument } from '@starship/contract';
 
 const SPEC_ID = 'starship:spec';
 

@@ -5,8 +5,8 @@ import { contextOf } from './context.ts';
 import { buildOperationTable } from './operations.ts';
 import { resolveOperation } from './resolve-operation.ts';
 import { dispatch } from './send.ts';
-import { loadSpec } from './spec.ts';
-import { json, pipeline, serve } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { json, pipeline, serve } from '../test-support/http-harness.ts';
 
 test("dispatches on the resolved operation with the validator's path parameters; sends status, headers and body", async () => {
   const withCoercedParams: RequestHandler = (req, _res, next) => {

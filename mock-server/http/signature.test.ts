@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RequestHandler } from 'express';
-import { signRequest } from '../../sdk/signing.ts';
+import { signRequest } from '@starship/sdk';
 import { signingVectors } from '../../testdata/vectors.ts';
 import { contextOf, type RequestContext } from './context.ts';
 import { rawBody } from './raw-body.ts';
 import { requestSignature, signingToleranceFromSpec } from './signature.ts';
-import { loadSpec } from './spec.ts';
-import { json, pipeline, serve, settableClock } from './test-harness.ts';
+import { loadSpec } from '@starship/contract';
+import { json, pipeline, serve, settableClock } from '../test-support/http-harness.ts';
 
 const asPartner = (apiSecret: string): RequestHandler => (_req, res, next) => {
   contextOf(res).partner = { partnerId: 'ptr_1', apiKey: 'pk_test_1', apiSecret, ipAllowlist: [] };

@@ -5,11 +5,11 @@
  * the secret or the expected signature.
  */
 import type { RequestHandler } from 'express';
-import { isWriteMethod, verifyRequestSignature } from '../../sdk/signing.ts';
+import { isWriteMethod, verifyRequestSignature } from '@starship/sdk';
 import { ApiError } from '../api-error.ts';
 import type { Clock } from '../engine.ts';
 import { contextOf } from './context.ts';
-import { isObject, type OpenApiDocument } from './spec.ts';
+import { isObject, type OpenApiDocument } from '@starship/contract';
 
 /** The window from the spec's `x-starship-signing.tolerance_seconds`. */
 export function signingToleranceFromSpec(doc: OpenApiDocument): number {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RequestHandler } from 'express';
 import { ApiError } from '../api-error.ts';
-import { pipeline, serve } from './test-harness.ts';
+import { pipeline, serve } from '../test-support/http-harness.ts';
 
 test('every response carries an X-Trace-ID; a well-formed incoming one is kept, a malformed one replaced', async () => {
   const failOnRequest: RequestHandler = (req, _res, next) => {

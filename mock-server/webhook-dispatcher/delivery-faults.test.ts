@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
-import { starshipWebhooks } from '../../sdk/express.ts';
-import type { WebhookEvent } from '../../sdk/webhook-event.ts';
-import { TestSandbox, type TestPartner } from '../test-sandbox.ts';
-import { eventually } from './test-receiver.ts';
+import { starshipWebhooks } from '@starship/sdk';
+import type { WebhookEvent } from '@starship/sdk';
+import { TestSandbox, type TestPartner } from '../test-support/sandbox.ts';
+import { eventually } from '../test-support/webhook-receiver.ts';
 
 interface Setup {
   sandbox: TestSandbox;

@@ -4,8 +4,8 @@
  * receiver's body is not read.
  */
 import { performance } from 'node:perf_hooks';
-import { signWebhookPayload } from '../../sdk/webhooks.ts';
-import { ATTEMPT_TIMEOUT_MS } from '../domain/webhook-rules.ts';
+import { signWebhookPayload } from '@starship/sdk';
+import { ATTEMPT_TIMEOUT_MS } from '@starship/contract/webhook-delivery';
 
 export interface SendRequest {
   url: string;

@@ -9,9 +9,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { signRequest } from '../../sdk/signing.ts';
-import { repoRoot } from '../../scripts/spec-documents.ts';
-import { TestReceiver, eventually } from './test-receiver.ts';
+import { signRequest } from '@starship/sdk';
+import { cliBin, repoRoot } from '../../tools/repo.ts';
+import { TestReceiver, eventually } from '../test-support/webhook-receiver.ts';
 
 const ADMIN = 'adm_sigkill_test';
 
@@ -22,7 +22,7 @@ interface Child {
 }
 
 async function startSandbox(db: string): Promise<Child> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/starship.js'), 'mock', '--port', '0', '--db', db, '--admin-token', ADMIN], {
+  const child = spawn(process.execPath, [cliBin, 'mock', '--port', '0', '--db', db, '--admin-token', ADMIN], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

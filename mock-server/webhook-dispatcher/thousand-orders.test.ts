@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestSandbox } from '../test-sandbox.ts';
-import { TestReceiver, eventually } from './test-receiver.ts';
+import { TestSandbox } from '../test-support/sandbox.ts';
+import { TestReceiver, eventually } from '../test-support/webhook-receiver.ts';
 
 const ORDERS = 1_000;
 const FROM_CACHE = 600;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { startSandbox } from '../../mock-server/server.ts';
+import { startSandbox } from '@starship/sandbox/server';
 import { conformancePartnerCommand } from './conformance-partner.ts';
 import { verifyReportCommand } from './verify-report.ts';
 
@@ -17,7 +17,7 @@ test('conformance partner writes signed JSON, JUnit and HTML and exits 1 when a 
   t.mock.method(console, 'log', () => {});
   t.mock.method(console, 'error', () => {});
   const adminToken = 'adm_cli_test';
-  const sandbox = await startSandbox({ port: 0, db: ':memory:', adminToken, logger: pino({ level: 'silent' }), print: () => {}, handleSignals: false, docsDir: false });
+  const sandbox = await startSandbox({ port: 0, db: ':memory:', adminToken, logger: pino({ level: 'silent' }), print: () => {}, handleSignals: false });
   const dir = mkdtempSync(join(tmpdir(), 'conformance-partner-'));
   const files = { json: join(dir, 'report.json'), junit: join(dir, 'report.xml'), html: join(dir, 'report.html') };
   try {

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { DEFAULT_TIMEOUT_MS, runPartnerCertification } from '../../conformance/partner/runner.ts';
-import { signedReportHtml } from '../../conformance/partner/signed-html.ts';
-import { formatJunit, passed, summarize, type ReportCheck } from '../../conformance/report/index.ts';
+import { pino } from 'pino';
+import { DEFAULT_TIMEOUT_MS, runPartnerCertification } from '@starship/conformance/partner/runner';
+import { signedReportHtml } from '@starship/conformance/partner/signed-html';
+import { formatJunit, passed, summarize, type ReportCheck } from '@starship/conformance/report/index';
+import { startSandbox, type RunningSandbox } from '@starship/sandbox/server';
 
 export interface ConformancePartnerOptions {
   run: string;
@@ -32,6 +35,19 @@ function seconds(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+/** Without --sandbox-url the session runs on a sandbox in this process: a loopback port, an in-memory database. */
+function startLocalSandbox(): Promise<RunningSandbox> {
+  return startSandbox({
+    port: 0,
+    host: '127.0.0.1',
+    db: ':memory:',
+    adminToken: `adm_${randomBytes(24).toString('base64url')}`,
+    logger: pino({ level: 'silent' }),
+    print: () => {},
+    handleSignals: false,
+  });
+}
+
 /**
  * `starship conformance partner`: exit 0 only when no MUST check fails (2 on usage errors, via the CLI).
  * The JSON report is the sandbox's signed report, written as received; JUnit and HTML are rendered from it,
@@ -42,16 +58,20 @@ export async function conformancePartnerCommand(options: ConformancePartnerOptio
   const timeoutSeconds = seconds(options.timeout, '--timeout');
   const pendingSeconds = seconds(options.pendingSeconds, '--pending-seconds');
   const colour = process.stderr.isTTY === true && !process.env.NO_COLOR;
+  const say = (message: string) => console.error(`starship conformance partner: ${message}`);
+  const own = options.sandboxUrl ? undefined : await startLocalSandbox();
+  if (own) say(`sandbox started at ${own.origin} (in memory)`);
   const { report, input } = await runPartnerCertification({
     command: options.run,
-    ...(options.sandboxUrl ? { sandboxUrl: options.sandboxUrl, adminToken: options.adminToken } : {}),
+    sandboxUrl: own?.origin ?? options.sandboxUrl!,
+    adminToken: own?.adminToken ?? options.adminToken!,
     timeoutMs: timeoutSeconds === undefined ? DEFAULT_TIMEOUT_MS : timeoutSeconds * 1000,
     ...(pendingSeconds === undefined ? {} : { pendingSeconds }),
     ...(options.ipAllowlist ? { ipAllowlist: options.ipAllowlist.split(',').map((cidr) => cidr.trim()).filter(Boolean) } : {}),
     ...(options.webhookHost ? { webhookHost: options.webhookHost } : {}),
     stdio: 'inherit',
-    onEvent: (message) => console.error(`starship conformance partner: ${message}`),
-  });
+    onEvent: say,
+  }).finally(() => own?.close());
   let group = '';
   for (const check of input.checks) {
     if (check.group !== group) console.error((group = check.group ?? ''));

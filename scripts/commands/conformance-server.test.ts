@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ADMIN_TOKEN, TestSandbox } from '../../mock-server/test-sandbox.ts';
-import { repoRoot } from '../spec-documents.ts';
+import { ADMIN_TOKEN, TestSandbox } from '@starship/sandbox/test-support/sandbox';
+import { cliBin, repoRoot } from '../../tools/repo.ts';
 
 let dir: string;
 before(() => (dir = mkdtempSync(path.join(tmpdir(), 'conformance-cli-'))));
@@ -16,7 +16,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs the CLI asynchronously: the servers it talks to live in this process. */
 function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/starship.js'), 'conformance', 'server', ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [cliBin, 'conformance', 'server', ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

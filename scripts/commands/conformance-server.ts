@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { formatClause } from '../../conformance/server/clauses.ts';
-import { runSuite } from '../../conformance/server/runner.ts';
-import type { CheckOutcome } from '../../conformance/server/types.ts';
-import { formatHtml, formatJson, formatJunit, passed, summarize, type ReportInput } from '../../conformance/report/index.ts';
+import { formatClause } from '@starship/conformance/server/clauses';
+import { runSuite } from '@starship/conformance/server/runner';
+import type { CheckOutcome } from '@starship/conformance/server/types';
+import { formatHtml, formatJson, formatJunit, passed, summarize, type ReportInput } from '@starship/conformance/report/index';
 
 export interface ConformanceServerOptions {
   baseUrl: string;

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { baseSpec } from '../../conformance/diff/corpus/fixture.ts';
-import { repoRoot } from '../spec-documents.ts';
+import { baseSpec } from '@starship/conformance/test-support/diff-corpus/fixture';
+import { cliBin, repoRoot } from '../../tools/repo.ts';
 import { runDiff, type DiffOptions } from './diff.ts';
 
 /** Base and revisions of the corpus fixture in a private directory: one unchanged, one breaking, one only warning. */
@@ -94,7 +94,7 @@ test('an expired ignore entry fails the run before diffing', async (t) => {
 
 test('the CLI wires `starship diff`: JSON report and exit 1 on a breaking change, one-line error and exit 2 otherwise', (t) => {
   const s = specs(t);
-  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'bin/starship.js'), 'diff', ...args], { cwd: repoRoot, encoding: 'utf8' });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [cliBin, 'diff', ...args], { cwd: repoRoot, encoding: 'utf8' });
   const found = cli(s.base, s.breaking, '--format', 'json');
   assert.equal(found.status, 1, found.stderr);
   assert.equal(JSON.parse(found.stdout).summary.breaking, 1);

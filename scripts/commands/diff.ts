@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { diffDocuments } from '../../conformance/diff/diff.ts';
-import { FORMATTERS, isFormat } from '../../conformance/diff/format/index.ts';
-import { applyIgnores, expiredEntries, expiryMessage, parseIgnoreFile, type IgnoreEntry } from '../../conformance/diff/ignore.ts';
-import { loadSpec } from '../../conformance/diff/load.ts';
-import { FAIL_ON, failsOn, isFailOn } from '../../conformance/diff/rules.ts';
-import { SourceMap } from '../../conformance/diff/source-map.ts';
-import { repoRoot } from '../spec-documents.ts';
+import { diffDocuments } from '@starship/conformance/diff/diff';
+import { FORMATTERS, isFormat } from '@starship/conformance/diff/format/index';
+import { applyIgnores, expiredEntries, expiryMessage, parseIgnoreFile, type IgnoreEntry } from '@starship/conformance/diff/ignore';
+import { loadSpec } from '@starship/conformance/diff/load';
+import { FAIL_ON, failsOn, isFailOn } from '@starship/conformance/diff/rules';
+import { SourceMap } from '@starship/conformance/diff/source-map';
 
+/** Relative to the working directory, like BASE and REVISION. */
 const DEFAULT_IGNORE_FILE = 'openapi/diff-ignore.yaml';
 
 export interface DiffOptions {
@@ -17,7 +17,7 @@ export interface DiffOptions {
 }
 
 function readIgnores(option: string | undefined): { file: string | undefined; entries: IgnoreEntry[] } {
-  const file = option ?? (existsSync(path.join(repoRoot, DEFAULT_IGNORE_FILE)) ? path.join(repoRoot, DEFAULT_IGNORE_FILE) : undefined);
+  const file = option ?? (existsSync(DEFAULT_IGNORE_FILE) ? DEFAULT_IGNORE_FILE : undefined);
   if (file === undefined) return { file, entries: [] };
   const shown = path.relative(process.cwd(), file) || file;
   const entries = parseIgnoreFile(readFileSync(file, 'utf8'), shown);

@@ -1,5 +1,6 @@
-import { isPostgresUrl } from '../../mock-server/db/postgres.ts';
-import { startSandbox } from '../../mock-server/server.ts';
+import { isPostgresUrl } from '@starship/sandbox/db/postgres';
+import { startSandbox } from '@starship/sandbox/server';
+import { ensureDocsSite } from '../docs-site.ts';
 
 export const DATABASE_URL_ENV = 'STARSHIP_DATABASE_URL';
 
@@ -33,6 +34,7 @@ export async function mockCommand(options: MockOptions): Promise<number> {
     ...storageOf(options),
     trustProxy: options.trustProxy ?? false,
     validateResponses: options.validateResponses ?? true,
+    docsDir: await ensureDocsSite(),
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
   });
   await sandbox.closed;

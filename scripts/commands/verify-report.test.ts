@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { signReport } from '../../conformance/partner/report-signature.ts';
-import { signedReportHtml, type CertificationReport } from '../../conformance/partner/signed-html.ts';
+import { signReport } from '@starship/conformance/partner/report-signature';
+import { signedReportHtml, type CertificationReport } from '@starship/conformance/partner/signed-html';
 import { verifyReportCommand } from './verify-report.ts';
 
 /** A temp dir, a sandbox key pair and its public key in a PEM file; console.log silenced. */

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { verifyReport } from '../../conformance/partner/report-signature.ts';
-import { reportFromHtml } from '../../conformance/partner/signed-html.ts';
+import { verifyReport } from '@starship/conformance/partner/report-signature';
+import { reportFromHtml } from '@starship/conformance/partner/signed-html';
 
 export interface VerifyReportOptions {
   publicKey?: string;

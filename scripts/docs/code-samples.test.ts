@@ -5,8 +5,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { verifyRequestSignature } from '../../sdk/signing.ts';
-import { bundledSpecPath } from '../spec-documents.ts';
+import { verifyRequestSignature } from '@starship/sdk';
+import { bundledSpecPath } from '../../tools/repo.ts';
 import { curlSample, operationSamples, shellQuote, tsLiteral, withCodeSamples } from './code-samples.ts';
 import {
   fillPath,

@@ -28,7 +28,7 @@ export interface CodeSample {
 const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 /** The npm package name partners import the SDK from. */
-export const SDK_PACKAGE = 'starship-contract';
+export const SDK_PACKAGE = '@starship/sdk';
 
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;

@@ -1,16 +1,17 @@
 /**
- * The guides, in reading order. Each is `docs/<slug>.md` rendered to `<slug>.html`; its title is the
+ * The guides, in reading order. Each is `guides/<slug>.md` rendered to `<slug>.html`; its title is the
  * Markdown's first heading, the summary is what the index page says about it.
  */
 import path from 'node:path';
-import { repoRoot } from '../spec-documents.ts';
+import { fileURLToPath } from 'node:url';
 
 export interface Guide {
   slug: string;
   summary: string;
 }
 
-export const docsDir = path.join(repoRoot, 'docs');
+/** The guides ship with the CLI: `scripts/guides/` in the repository, `dist/guides/` in the package (the build copies them). */
+export const docsDir = fileURLToPath(new URL('../guides/', import.meta.url));
 
 export const guides: readonly Guide[] = [
   { slug: 'getting-started', summary: 'Run the sandbox, take the credentials it prints, make your first calls.' },

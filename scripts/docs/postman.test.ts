@@ -3,9 +3,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import vm from 'node:vm';
-import { verifyRequestSignature } from '../../sdk/signing.ts';
+import { verifyRequestSignature } from '@starship/sdk';
 import { signingVectors } from '../../testdata/vectors.ts';
-import { bundledSpecPath } from '../spec-documents.ts';
+import { bundledSpecPath } from '../../tools/repo.ts';
 import { buildPostmanCollection, POSTMAN_SCHEMA, type PostmanRequestItem } from './postman.ts';
 import { listOperations, type JsonObject } from './spec-walk.ts';
 

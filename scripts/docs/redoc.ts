@@ -6,10 +6,13 @@
  *   (`#/orders`): the prerendered links get the hash form, so they resolve wherever the page is served.
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../spec-documents.ts';
+
+/** Redocly's CLI script, wherever npm installed it (beside this package or hoisted above it). */
+const REDOCLY_CLI = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
 
 const REDOCLY_LOGO = /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g;
 
@@ -58,8 +61,8 @@ export async function renderReferencePage({ spec, title, outFile }: ReferencePag
     // An explicit, empty config: the repository's redocly.yaml loads the lint plugin, which rendering does not need.
     await writeFile(configFile, 'openapi: {}\n');
     await run(
-      path.join(repoRoot, 'node_modules/.bin/redocly'),
-      ['build-docs', specFile, '--inlineBundle', '--config', configFile, '--title', title, '-o', htmlFile],
+      process.execPath,
+      [REDOCLY_CLI, 'build-docs', specFile, '--inlineBundle', '--config', configFile, '--title', title, '-o', htmlFile],
       work,
     );
     await writeFile(outFile, makeSelfContained(await readFile(htmlFile, 'utf8')));

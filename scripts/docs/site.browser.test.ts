@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { repoRoot } from '../spec-documents.ts';
+import { repoRoot } from '../../tools/repo.ts';
 import { buildDocsSite, REFERENCE_PAGES, type DocsSite } from './site.ts';
 import { listOperations, listWebhookEvents, type JsonObject } from './spec-walk.ts';
 

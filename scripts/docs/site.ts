@@ -12,7 +12,7 @@
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleSpec } from '../bundle.ts';
+import { loadSpec } from '@starship/contract';
 import { withCodeSamples } from './code-samples.ts';
 import { guides, guideSource } from './guides.ts';
 import { escapeHtml, renderPage, type NavLink } from './layout.ts';
@@ -74,7 +74,8 @@ ask for production keys.</p>
 
 export async function buildDocsSite(outDir: string): Promise<DocsSite> {
   await mkdir(outDir, { recursive: true });
-  const [partner, sandbox] = await Promise.all([bundleSpec('openapi/starship.yaml'), bundleSpec('openapi/sandbox.yaml')]);
+  // Renderers annotate what they are given (code samples); the shared bundled documents stay untouched.
+  const [partner, sandbox] = [structuredClone(loadSpec('starship')), structuredClone(loadSpec('sandbox'))];
   const files: string[] = [];
   const write = async (file: string, content: string) => {
     await writeFile(path.join(outDir, file), content);

@@ -6,18 +6,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { bundledSpecPath } from '../spec-documents.ts';
+import { bundledSpecPath } from '../../tools/repo.ts';
 import { typescriptSample, webhookSample } from './code-samples.ts';
 import { guides, guideSource } from './guides.ts';
 import { codeBlocks } from './markdown.ts';
 import { listOperations, listWebhookEvents, type JsonObject } from './spec-walk.ts';
-import { typecheckSnippets, type Snippet } from './typecheck-snippets.ts';
+import { typecheckSnippets, type Snippet } from '../test-support/typecheck-snippets.ts';
 
 const spec = JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')) as JsonObject;
 
 const BROKEN: Snippet = {
   name: 'deliberately-broken',
-  source: "import { createStarshipClient } from 'starship-contract';\n\ncreateStarshipClient({ baseUrl: 4010, apiKey: 'k', apiSecret: 's' });\n",
+  source: "import { createStarshipClient } from '@starship/sdk';\n\ncreateStarshipClient({ baseUrl: 4010, apiKey: 'k', apiSecret: 's' });\n",
 };
 
 test('generated samples and the guides’ TypeScript blocks type-check against the SDK', () => {

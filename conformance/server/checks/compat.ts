@@ -3,15 +3,15 @@
  * parameterless reads answer, every observed response conforms to the baseline as well as to the current
  * spec, and planned endpoints stay behind their feature flag.
  */
-import { readFileSync } from 'node:fs';
-import type { StarshipOperationId } from '../../../generated/starship-operations.ts';
+import { loadBaseline } from '@starship/contract';
+import type { StarshipOperationId } from '@starship/spec/starship-operations';
 import { CLAUSES } from '../clauses.ts';
 import { summarizeReply, errorCode, isObject } from '../fixtures.ts';
 import { expect, type Check } from '../types.ts';
 import { listProblems } from './audit.ts';
 import { baselineSpec, problemsAgainst } from './schema.ts';
 
-const baseline = JSON.parse(readFileSync(new URL('../../../openapi/baseline/starship-v1.json', import.meta.url), 'utf8'));
+const baseline: Record<string, any> = loadBaseline();
 
 /** Published operations that are plain GETs without path parameters and not planned. */
 function baselineReads(): StarshipOperationId[] {

@@ -3,37 +3,29 @@
  * in any case. Which response keys hold enums is read from the bundled spec, so a new enum field is
  * covered without touching this file.
  */
-import { readFileSync } from 'node:fs';
+import { deref, loadSpec } from '@starship/contract';
 import { CLAUSES } from '../clauses.ts';
 import { expectStatus, isObject } from '../fixtures.ts';
 import { expect, fail, type Check } from '../types.ts';
 import { audited, listProblems } from './audit.ts';
 
 const UPPER = /^[A-Z][A-Z0-9_]*$/;
-const spec = JSON.parse(readFileSync(new URL('../../../generated/starship.bundled.json', import.meta.url), 'utf8'));
+const spec: any = loadSpec('starship');
 
-function deref(node: unknown): any {
-  let current: any = node;
-  for (let hops = 0; isObject(current) && typeof current.$ref === 'string' && hops < 32; hops++) {
-    current = current.$ref
-      .slice(2)
-      .split('/')
-      .reduce((n: any, key: string) => n?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
-  }
-  return current;
-}
+// The walk below reads schema keywords loosely; the document is the validated bundle.
+const derefSchema = (node: unknown): any => deref(spec, node);
 
 /** Property names whose schema is an enum of UPPERCASE values (event-type names are lowercase by design). */
 function enumKeys(): Set<string> {
   const keys = new Set<string>();
   const visited = new Set<unknown>();
   const walk = (raw: unknown) => {
-    const schema = deref(raw);
+    const schema = derefSchema(raw);
     if (!isObject(schema) || visited.has(schema)) return;
     visited.add(schema);
     for (const [name, child] of Object.entries(isObject(schema.properties) ? schema.properties : {})) {
-      const resolved = deref(child);
-      const values = resolved?.enum ?? deref(resolved?.items)?.enum;
+      const resolved = derefSchema(child);
+      const values = resolved?.enum ?? derefSchema(resolved?.items)?.enum;
       if (Array.isArray(values) && values.every((v) => typeof v === 'string' && UPPER.test(v))) keys.add(name);
       walk(child);
     }

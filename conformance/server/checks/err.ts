@@ -3,7 +3,7 @@
  * carries X-Trace-ID, and the common failures map to their documented status and code. The `audit`
  * checks read every exchange the run recorded, so they run after all others.
  */
-import { starshipOperations } from '../../../generated/starship-operations.ts';
+import { starshipOperations } from '@starship/spec/starship-operations';
 import { CLAUSES } from '../clauses.ts';
 import { expectError, isObject, orderTarget, randomAmount } from '../fixtures.ts';
 import { expect, type Check } from '../types.ts';

@@ -2,7 +2,7 @@
  * PAGE: every list answers X-Page, X-Per-Page, X-Total-Count, X-Total-Pages, X-Page-Size and X-Has-More,
  * and they agree with the body and with each other across pages.
  */
-import type { StarshipOperationId } from '../../../generated/starship-operations.ts';
+import type { StarshipOperationId } from '@starship/spec/starship-operations';
 import type { Reply } from '../api-client.ts';
 import { CLAUSES } from '../clauses.ts';
 import type { SuiteContext } from '../context.ts';

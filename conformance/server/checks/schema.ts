@@ -3,7 +3,7 @@
  * documented for the operation, documented headers present and valid, JSON body valid), with the shared
  * conformance validator. COMPAT runs the same audit against the published v1 baseline.
  */
-import { readFileSync } from 'node:fs';
+import { loadBaseline, loadSpec } from '@starship/contract';
 import { SpecValidator } from '../../spec-validator.ts';
 import type { Exchange } from '../api-client.ts';
 import { CLAUSES } from '../clauses.ts';
@@ -11,16 +11,14 @@ import type { SuiteContext } from '../context.ts';
 import type { Check } from '../types.ts';
 import { listProblems } from './audit.ts';
 
-const load = (relative: string) => JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8'));
-
 /** One validator per document for the process: compiling the schemas is most of an audit's cost. */
 function once(make: () => SpecValidator): () => SpecValidator {
   let validator: SpecValidator | undefined;
   return () => (validator ??= make());
 }
 
-export const currentSpec = once(() => new SpecValidator(load('../../../generated/starship.bundled.json')));
-export const baselineSpec = once(() => new SpecValidator(load('../../../openapi/baseline/starship-v1.json')));
+export const currentSpec = once(() => new SpecValidator(loadSpec('starship')));
+export const baselineSpec = once(() => new SpecValidator(loadBaseline()));
 
 type Kind = 'status' | 'headers' | 'body';
 

@@ -5,7 +5,7 @@
  * retry due).
  */
 import { randomUUID } from 'node:crypto';
-import { verifyWebhook } from '../../../sdk/webhooks.ts';
+import { verifyWebhook } from '@starship/sdk';
 import { CLAUSES } from '../clauses.ts';
 import type { SuiteContext } from '../context.ts';
 import { expectStatus, isObject, orderBody, placeDelivered, placeOrder, type Json } from '../fixtures.ts';

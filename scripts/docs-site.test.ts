@@ -1,0 +1,39 @@
+/** `starship mock` serves the docs site the build put in the CLI package, and renders one where none is. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { spawnSandbox } from '../reliability/sandbox-process.ts';
+import { repoRoot } from '../tools/repo.ts';
+
+test('GET /docs/ serves the packaged site without credentials, and /docs redirects to it', async (t) => {
+  const sandbox = await spawnSandbox({ db: ':memory:' });
+  t.after(() => sandbox.kill('SIGTERM'));
+  const origin = sandbox.origin;
+
+  const index = await fetch(`${origin}/docs/`);
+  assert.equal(index.status, 200);
+  assert.match(index.headers.get('content-type') ?? '', /text\/html/);
+  assert.match(await index.text(), /Starship/);
+
+  const reference = await fetch(`${origin}/docs/partner-api.html`);
+  assert.equal(reference.status, 200);
+  const collection = await fetch(`${origin}/docs/starship.postman_collection.json`);
+  assert.equal(collection.status, 200);
+  assert.ok(((await collection.json()) as { item: unknown[] }).item.length > 0);
+
+  const bare = await fetch(`${origin}/docs`, { redirect: 'manual' });
+  assert.equal(bare.status, 301);
+  assert.equal(bare.headers.get('location'), '/docs/');
+});
+
+test('a missing site is rendered by the CLI in a child process before it is served', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'starship-docs-site-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { ensureDocsSite } = (await import(pathToFileURL(path.join(repoRoot, 'scripts/dist/docs-site.js')).href)) as typeof import('./docs-site.ts');
+  assert.equal(await ensureDocsSite(dir), dir);
+  assert.ok(existsSync(path.join(dir, 'index.html')));
+  assert.ok(existsSync(path.join(dir, 'partner-api.html')));
+});
