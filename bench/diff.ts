@@ -13,7 +13,7 @@ import path from 'node:path';
 import { bundleSpec } from '@starship/contract/bundle';
 import { repoRoot } from '../tools/repo.ts';
 import { diffDocuments, summarize } from '@starship/conformance/diff/diff';
-import type { JsonObject } from '@starship/conformance/diff/document';
+import type { Json } from '@starship/contract';
 import { loadSpec } from '@starship/conformance/diff/load';
 
 const TARGET_BYTES = 5 * 1024 * 1024;
@@ -79,8 +79,8 @@ function syntheticPath(i: number): Record<string, unknown> {
 }
 
 /** The real bundled spec plus synthetic resources until the JSON reaches ~5 MB. */
-function grow(real: JsonObject): JsonObject {
-  const spec = structuredClone(real) as JsonObject & { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+function grow(real: Json): Json {
+  const spec = structuredClone(real) as Json & { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
   const perResource = JSON.stringify({ ...syntheticSchemas(1), path: syntheticPath(1) }).length;
   const count = Math.ceil((TARGET_BYTES - JSON.stringify(real).length) / perResource);
   for (let i = 0; i < count; i++) {
@@ -91,7 +91,7 @@ function grow(real: JsonObject): JsonObject {
 }
 
 /** Edits spread over the document, the kinds the contract cares about. */
-function mutate(base: JsonObject): JsonObject {
+function mutate(base: Json): Json {
   const spec = structuredClone(base) as any;
   const synthetic = Object.keys(spec.paths).filter((p) => p.startsWith('/synthetic/'));
   synthetic.forEach((p, n) => {

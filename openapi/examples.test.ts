@@ -4,15 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { bundle, createConfig } from '@redocly/openapi-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsPlugin from 'ajv-formats';
+import { escapePointerToken as escape, isObject, type Json } from '@starship/contract';
 
 // Every example in both documents must validate against the schema it illustrates: examples are what
 // partners copy, what the docs render and what Prism serves, so a wrong one is a contract bug.
 
-type JsonObject = Record<string, unknown>;
-
 interface ExampleCase {
   pointer: string;
-  schema: JsonObject;
+  schema: Json;
   value: unknown;
 }
 
@@ -29,11 +28,9 @@ const SUBSCHEMA = ['additionalProperties', 'items', 'not', 'if', 'then', 'else',
 const SUBSCHEMA_MAPS = ['properties', 'patternProperties', 'dependentSchemas', '$defs'];
 const SUBSCHEMA_ARRAYS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-const escape = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');
 const entries = (v: unknown): [string, unknown][] => (isObject(v) ? Object.entries(v) : []);
 
-async function loadDereferenced(file: string): Promise<JsonObject> {
+async function loadDereferenced(file: string): Promise<Json> {
   const config = await createConfig({});
   const ref = fileURLToPath(new URL(file, import.meta.url));
   const result = await bundle({ ref, config, dereference: true });
@@ -52,7 +49,7 @@ class ExampleCollector {
   readonly coverage: Coverage[] = [];
   private readonly seen = new Set<string>();
 
-  constructor(private readonly doc: JsonObject) {}
+  constructor(private readonly doc: Json) {}
 
   collect(): void {
     const components = this.doc['components'];
@@ -100,7 +97,7 @@ class ExampleCollector {
     }
   }
 
-  private requireExamples(holder: JsonObject, pointer: string): void {
+  private requireExamples(holder: Json, pointer: string): void {
     for (const [mediaType, media] of entries(holder['content'])) {
       const hasExample = isObject(media) && ('example' in media || entries(media['examples']).length > 0);
       this.coverage.push({ pointer: `${pointer}/content/${escape(mediaType)}`, hasExample });
@@ -138,7 +135,7 @@ class ExampleCollector {
   }
 
   // `example` / named `examples` of a media type, parameter or header.
-  private examplesOf(node: JsonObject, schema: JsonObject, pointer: string): void {
+  private examplesOf(node: Json, schema: Json, pointer: string): void {
     if ('example' in node) this.cases.push({ pointer: `${pointer}/example`, schema, value: node['example'] });
     for (const [name, example] of entries(node['examples'])) {
       assert.ok(isObject(example) && 'value' in example, `${pointer}/examples/${name} must have an inline value`);
@@ -153,7 +150,7 @@ class ExampleCollector {
     this.subschemas(schema, pointer);
   }
 
-  private schemaExamples(schema: JsonObject, pointer: string): void {
+  private schemaExamples(schema: Json, pointer: string): void {
     if ('example' in schema) this.cases.push({ pointer: `${pointer}/example`, schema, value: schema['example'] });
     const examples = schema['examples'];
     if (Array.isArray(examples)) {
@@ -192,7 +189,7 @@ function extensionKeywords(node: unknown, found = new Set<string>()): Set<string
   return found;
 }
 
-function createAjv(doc: JsonObject): Ajv2020 {
+function createAjv(doc: Json): Ajv2020 {
   // strictRequired stays off: `anyOf: [{required: [a]}, {required: [b]}]` ("a or b") is intended.
   const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
   // ajv-formats is CommonJS: under NodeNext its default import is the module object, whose `default` is the plugin.

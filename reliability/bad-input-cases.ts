@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { DEFAULT_BODY_LIMIT_BYTES } from '@starship/sandbox/http/raw-body';
 import { buildOperationTable, type Operation } from '@starship/sandbox/http/operations';
-import { isObject, loadSpec, type Json, type OpenApiDocument } from '@starship/contract';
+import { deref, isObject, loadSpec, type Json, type OpenApiDocument } from '@starship/contract';
 import { sandboxErrorCodes, sandboxOperations } from '@starship/spec/sandbox-operations';
 import { starshipErrorCodes, starshipOperations } from '@starship/spec/starship-operations';
 import { admittedTypes, valueArbitrary, type Hints } from './schema-arbitrary.ts';
@@ -161,24 +161,13 @@ type Step = string | number;
 /** Every (path, schema) in a value that a mutation may replace, root included. */
 function slots(doc: OpenApiDocument, schema: unknown, value: unknown, at: Step[] = []): { at: Step[]; schema: unknown }[] {
   const out = [{ at, schema }];
-  const node = resolveSchema(doc, schema);
+  const node = deref(doc, schema);
   if (isObject(value) && isObject(node) && isObject(node.properties)) {
     for (const [key, child] of Object.entries(value)) out.push(...slots(doc, node.properties[key], child, [...at, key]));
   } else if (Array.isArray(value) && isObject(node)) {
     value.forEach((child, i) => out.push(...slots(doc, node.items, child, [...at, i])));
   }
   return out;
-}
-
-function resolveSchema(doc: OpenApiDocument, schema: unknown): unknown {
-  let node = schema;
-  for (let i = 0; i < 32 && isObject(node) && typeof node.$ref === 'string'; i++) {
-    node = node.$ref
-      .slice(2)
-      .split('/')
-      .reduce<unknown>((parent, key) => (isObject(parent) ? parent[key] : undefined), doc);
-  }
-  return node;
 }
 
 function setAt(value: unknown, at: Step[], replacement: unknown): unknown {

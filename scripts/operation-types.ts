@@ -3,7 +3,7 @@
  * types keyed by operationId, built on openapi-typescript's `operations`/`webhooks` output so no type is
  * written twice. Pure: document in, TypeScript source out.
  */
-import type { OpenApiDocument } from '@starship/contract';
+import { deref, isObject, type Json, type OpenApiDocument } from '@starship/contract';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -17,26 +17,10 @@ export interface OperationRoute {
   errorCodes: string[];
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Follows a local `#/components/...` ref (bundled documents have no others). */
-function resolveLocal(doc: OpenApiDocument, value: unknown): unknown {
-  if (!isObject(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#/')) return value;
-  const target = value.$ref
-    .slice(2)
-    .split('/')
-    .reduce<unknown>((node, key) => (isObject(node) ? node[key.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), doc);
-  return resolveLocal(doc, target);
-}
-
 function errorCodesOf(doc: OpenApiDocument, responses: Json): string[] {
   const codes = new Set<string>();
   for (const response of Object.values(responses)) {
-    const resolved = resolveLocal(doc, response);
+    const resolved = deref(doc, response);
     const documented = isObject(resolved) ? resolved['x-starship-error-codes'] : undefined;
     if (Array.isArray(documented)) for (const code of documented) if (typeof code === 'string') codes.add(code);
   }

@@ -4,10 +4,7 @@
  * a copy of the document in which each content parameter also carries its media type's schema. Only the
  * generated TypeScript sees it; the bundled spec is written unchanged.
  */
-import type { OpenApiDocument } from '@starship/contract';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObject, type OpenApiDocument } from '@starship/contract';
 
 function withContentSchema(parameter: unknown): void {
   if (!isObject(parameter) || 'schema' in parameter || !isObject(parameter.content)) return;

@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import { repoRoot } from './repo.ts';
 import { CASES, casePair } from '@starship/conformance/test-support/diff-corpus/cases';
 import { diffDocuments } from '@starship/conformance/diff/diff';
-import type { JsonObject } from '@starship/conformance/diff/document';
+import type { Json } from '@starship/contract';
 
 const run = promisify(execFile);
 const REDOCLY = path.join(repoRoot, 'node_modules/.bin/redocly');
@@ -44,7 +44,7 @@ interface Row {
   summary: RedoclyReport['summary'];
 }
 
-async function redoclyDiff(dir: string, base: JsonObject, revision: JsonObject, id: string): Promise<RedoclyReport> {
+async function redoclyDiff(dir: string, base: Json, revision: Json, id: string): Promise<RedoclyReport> {
   const basePath = path.join(dir, `${id}-base.yaml`);
   const revisionPath = path.join(dir, `${id}-revision.yaml`);
   writeFileSync(basePath, stringify(base));

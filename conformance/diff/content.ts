@@ -1,6 +1,6 @@
+import { isObject, childPointer } from '@starship/contract';
 import type { DiffContext } from './context.ts';
-import { isObject, type Located } from './document.ts';
-import { child } from './pointer.ts';
+import { type Located } from './document.ts';
 import { capitalize, compareSchemas, emit, type SchemaScope } from './schemas.ts';
 
 /** `application/json; charset=utf-8` and `Application/JSON` are the same media type. */
@@ -12,7 +12,7 @@ function mediaTypes(located: Located): Map<string, Located> {
   const result = new Map<string, Located>();
   const content = isObject(located.node) ? located.node.content : undefined;
   if (!isObject(content)) return result;
-  for (const [name, media] of Object.entries(content)) result.set(mediaKey(name), { node: media, pointer: child(located.pointer, 'content', name) });
+  for (const [name, media] of Object.entries(content)) result.set(mediaKey(name), { node: media, pointer: childPointer(located.pointer, 'content', name) });
   return result;
 }
 
@@ -32,13 +32,13 @@ export function compareContent(ctx: DiffContext, base: Located, revision: Locate
     const next = after.get(key);
     if (next === undefined) {
       const rule = request ? 'request-media-type-removed' : 'response-media-type-removed';
-      emit(ctx, scope, rule, media.pointer, child(revision.pointer, 'content'), `${capitalize(scope.subject)} no longer ${request ? 'accepts' : 'returns'} \`${key}\``);
+      emit(ctx, scope, rule, media.pointer, childPointer(revision.pointer, 'content'), `${capitalize(scope.subject)} no longer ${request ? 'accepts' : 'returns'} \`${key}\``);
       continue;
     }
     const schemaBefore = isObject(media.node) ? media.node.schema : undefined;
     const schemaAfter = isObject(next.node) ? next.node.schema : undefined;
     if (schemaBefore === undefined || schemaAfter === undefined) continue;
-    compareSchemas(ctx, [{ node: schemaBefore, pointer: child(media.pointer, 'schema') }], [{ node: schemaAfter, pointer: child(next.pointer, 'schema') }], scope);
+    compareSchemas(ctx, [{ node: schemaBefore, pointer: childPointer(media.pointer, 'schema') }], [{ node: schemaAfter, pointer: childPointer(next.pointer, 'schema') }], scope);
   }
   for (const [key, media] of after) {
     if (before.has(key)) continue;

@@ -1,5 +1,6 @@
+import { type Json } from '@starship/contract';
 import { DiffContext, type Change, type LocatedChange } from './context.ts';
-import { SpecDocument, type JsonObject } from './document.ts';
+import { SpecDocument } from './document.ts';
 import { compareRateLimits, compareSigningSchemes } from './extensions.ts';
 import { compareOperations } from './operations.ts';
 import { compareSecuritySchemes } from './security.ts';
@@ -20,7 +21,7 @@ export interface DiffReport {
 const SECTIONS: Array<(ctx: DiffContext) => void> = [compareServers, compareSecuritySchemes, compareSigningSchemes, compareRateLimits, compareOperations, compareWebhooks];
 
 /** Every change from `base` to `revision` (both bundled: internal `$ref`s only), most severe first. */
-export function diffDocuments(base: JsonObject, revision: JsonObject): LocatedChange[] {
+export function diffDocuments(base: Json, revision: Json): LocatedChange[] {
   const ctx = new DiffContext(new SpecDocument(base), new SpecDocument(revision));
   for (const section of SECTIONS) section(ctx);
   return ctx.changes();

@@ -1,6 +1,4 @@
-import { child, segments } from './pointer.ts';
-
-export type JsonObject = Record<string, unknown>;
+import { childPointer, isObject, refOf, resolvePointer, type Json } from '@starship/contract';
 
 /** A node of a document and the pointer it sits at (after following any `$ref`). */
 export interface Located {
@@ -8,15 +6,9 @@ export interface Located {
   pointer: string;
 }
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function refOf(value: unknown): string | undefined {
-  return isObject(value) && typeof value.$ref === 'string' ? value.$ref : undefined;
-}
-
-// Ref chains in bundled documents are short (a component aliasing another); the bound stops a cycle.
+// Ref chains in bundled documents are short (a component aliasing another); the bound stops a cycle. Unlike
+// the contract's deref, a broken or cyclic reference is not an error here: a revision under review may hold
+// one, and the diff still has to describe everything else in it.
 const MAX_HOPS = 32;
 
 /**
@@ -26,16 +18,10 @@ const MAX_HOPS = 32;
 export class SpecDocument {
   readonly #targets = new Map<string, unknown>();
 
-  constructor(readonly root: JsonObject) {}
+  constructor(readonly root: Json) {}
 
   get(pointer: string): unknown {
-    let node: unknown = this.root;
-    for (const segment of segments(pointer)) {
-      if (Array.isArray(node)) node = node[Number(segment)];
-      else if (isObject(node)) node = Object.hasOwn(node, segment) ? node[segment] : undefined;
-      else return undefined;
-    }
-    return node;
+    return resolvePointer(this.root, pointer);
   }
 
   #target(ref: string): unknown {
@@ -62,15 +48,15 @@ export class SpecDocument {
     for (const key of keys) {
       const container = current.node;
       const next = Array.isArray(container) ? container[Number(key)] : isObject(container) ? container[String(key)] : undefined;
-      current = this.deref({ node: next, pointer: child(current.pointer, key) });
+      current = this.deref({ node: next, pointer: childPointer(current.pointer, key) });
     }
     return current;
   }
 
   /** Entries of an object node, each located (not dereferenced). */
   entries(located: Located, key?: string): Array<[string, Located]> {
-    const container = key === undefined ? located : { node: isObject(located.node) ? located.node[key] : undefined, pointer: child(located.pointer, key) };
+    const container = key === undefined ? located : { node: isObject(located.node) ? located.node[key] : undefined, pointer: childPointer(located.pointer, key) };
     if (!isObject(container.node)) return [];
-    return Object.entries(container.node).map(([name, node]) => [name, { node, pointer: child(container.pointer, name) }]);
+    return Object.entries(container.node).map(([name, node]) => [name, { node, pointer: childPointer(container.pointer, name) }]);
   }
 }

@@ -1,6 +1,6 @@
+import { isObject, childPointer } from '@starship/contract';
 import type { DiffContext, Usage } from './context.ts';
-import { isObject, type Located } from './document.ts';
-import { child } from './pointer.ts';
+import { type Located } from './document.ts';
 import type { RuleId } from './rules.ts';
 
 const show = (value: unknown) => (value === undefined ? 'unset' : `\`${typeof value === 'string' && value !== '' ? value : JSON.stringify(value)}\``);
@@ -38,7 +38,7 @@ const SIGNING: SchemeRules[] = [
 function compareScheme(ctx: DiffContext, { extension, changed, relaxed }: SchemeRules): void {
   const before = ctx.base.root[extension];
   const after = ctx.revision.root[extension];
-  const pointer = child('#', extension);
+  const pointer = childPointer('#', extension);
   if (before === undefined && after === undefined) return;
   if (before === undefined) {
     ctx.report('signing-scheme-added', undefined, { location: pointer, anchor: pointer, message: `\`${extension}\` now describes the signing scheme` });
@@ -54,7 +54,7 @@ function compareScheme(ctx: DiffContext, { extension, changed, relaxed }: Scheme
     const a = was.get(key)?.value;
     const b = now.get(key)?.value;
     if (sameValue(a, b)) continue;
-    const location = child(pointer, ...(now.get(key) ?? was.get(key))!.path);
+    const location = childPointer(pointer, ...(now.get(key) ?? was.get(key))!.path);
     const anchor = now.has(key) ? location : pointer;
     const rule = relaxed?.(key, a, b) ? 'signing-scheme-relaxed' : changed;
     ctx.report(rule, undefined, { location, anchor, message: `\`${extension}\`.${key} changed from ${show(a)} to ${show(b)}` });
@@ -74,7 +74,7 @@ export function compareRateLimits(ctx: DiffContext): void {
     const a = was.get(key)?.value;
     const b = now.get(key)?.value;
     if (sameValue(a, b)) continue;
-    const location = child(pointer, ...(now.get(key) ?? was.get(key))!.path);
+    const location = childPointer(pointer, ...(now.get(key) ?? was.get(key))!.path);
     ctx.report('rate-limits-changed', undefined, { location, anchor: now.has(key) ? location : pointer, message: `Rate limit \`${key}\` changed from ${show(a)} to ${show(b)}` });
   }
 }
@@ -88,13 +88,13 @@ export function isPlanned(operation: Located): boolean {
 export function compareOperationExtensions(ctx: DiffContext, baseOperation: Located, revisionOperation: Located, usage: Usage, operation: string): void {
   const wasPlanned = isPlanned(baseOperation);
   const nowPlanned = isPlanned(revisionOperation);
-  const plannedAnchor = child(revisionOperation.pointer, 'x-starship-planned');
+  const plannedAnchor = childPointer(revisionOperation.pointer, 'x-starship-planned');
   if (wasPlanned && !nowPlanned) ctx.report('operation-released', usage, { location: revisionOperation.pointer, anchor: revisionOperation.pointer, message: `\`${operation}\` is no longer planned: it is released` });
   if (!wasPlanned && nowPlanned) ctx.report('operation-unreleased', usage, { location: revisionOperation.pointer, anchor: plannedAnchor, message: `\`${operation}\` became planned (behind feature flag \`${String(flag(revisionOperation, 'x-starship-feature-flag') ?? 'none')}\`): partners without the flag get 404` });
   const classBefore = flag(baseOperation, 'x-starship-rate-limit-class');
   const classAfter = flag(revisionOperation, 'x-starship-rate-limit-class');
   if (!sameValue(classBefore, classAfter)) {
-    const location = child(revisionOperation.pointer, 'x-starship-rate-limit-class');
+    const location = childPointer(revisionOperation.pointer, 'x-starship-rate-limit-class');
     ctx.report('rate-limits-changed', usage, { location, anchor: location, message: `\`${operation}\` moved from rate-limit class ${show(classBefore)} to ${show(classAfter)}` });
   }
 }

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { isObject } from './document.ts';
+import { isObject } from '@starship/contract';
 import type { Change } from './context.ts';
 import { isRuleId, type RuleId } from './rules.ts';
 

@@ -1,9 +1,9 @@
+import { isObject, type Json } from '@starship/contract';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleSpec } from '@starship/contract/bundle';
-import { isObject, type JsonObject } from './document.ts';
 
 /** Reads the spec's source files by the path shown in annotations (repo-relative for git, cwd-relative on disk). */
 export interface SourceReader {
@@ -14,7 +14,7 @@ export interface SourceReader {
 
 export interface LoadedSpec {
   /** Bundled: every `$ref` internal. */
-  document: JsonObject;
+  document: Json;
   /** As given on the command line. */
   label: string;
   sources: SourceReader;
@@ -40,7 +40,7 @@ const EXTERNAL_REF = /"\$ref"\s*:\s*"(?!#)/;
  * A JSON document with no external `$ref` is already what bundling produces; parsing it directly keeps a 5 MB
  * baseline from paying for a second bundling pass (seconds, against milliseconds for JSON.parse).
  */
-function selfContained(text: string, file: string): JsonObject | undefined {
+function selfContained(text: string, file: string): Json | undefined {
   if (!file.endsWith('.json') && !text.trimStart().startsWith('{')) return undefined;
   if (EXTERNAL_REF.test(text)) return undefined;
   try {
@@ -51,7 +51,7 @@ function selfContained(text: string, file: string): JsonObject | undefined {
   }
 }
 
-async function bundle(file: string, label: string): Promise<JsonObject> {
+async function bundle(file: string, label: string): Promise<Json> {
   try {
     return await bundleSpec(file);
   } catch (error) {

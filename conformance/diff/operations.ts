@@ -1,6 +1,6 @@
+import { isObject, childPointer } from '@starship/contract';
 import type { DiffContext, Usage } from './context.ts';
-import { isObject, type Located, type SpecDocument } from './document.ts';
-import { child } from './pointer.ts';
+import { type Located, type SpecDocument } from './document.ts';
 import { compareOperationExtensions, isPlanned } from './extensions.ts';
 import { compareParameters, operationParameters } from './parameters.ts';
 import { compareRequestBodies } from './request-bodies.ts';
@@ -41,7 +41,7 @@ function operationsOf(doc: SpecDocument, item: PathItem): Map<string, Located> {
   const result = new Map<string, Located>();
   for (const method of METHODS) {
     const node = isObject(item.located.node) ? item.located.node[method] : undefined;
-    if (isObject(node)) result.set(method, doc.deref({ node, pointer: child(item.located.pointer, method) }));
+    if (isObject(node)) result.set(method, doc.deref({ node, pointer: childPointer(item.located.pointer, method) }));
   }
   return result;
 }
@@ -63,14 +63,14 @@ function authHeaderNames(doc: SpecDocument): Set<string> {
 const deprecatedCheck: OperationCheck = (ctx, { base, revision, usage, label }) => {
   const was = isObject(base.node) && base.node.deprecated === true;
   const now = isObject(revision.node) && revision.node.deprecated === true;
-  if (!was && now) ctx.report('operation-deprecated', usage, { location: revision.pointer, anchor: child(revision.pointer, 'deprecated'), message: `\`${label}\` is deprecated` });
+  if (!was && now) ctx.report('operation-deprecated', usage, { location: revision.pointer, anchor: childPointer(revision.pointer, 'deprecated'), message: `\`${label}\` is deprecated` });
 };
 
 const operationIdCheck: OperationCheck = (ctx, { base, revision, usage, label }) => {
   const was = isObject(base.node) ? base.node.operationId : undefined;
   const now = isObject(revision.node) ? revision.node.operationId : undefined;
   if (typeof was === 'string' && typeof now === 'string' && was !== now) {
-    ctx.report('operation-id-changed', usage, { location: revision.pointer, anchor: child(revision.pointer, 'operationId'), message: `The operationId of \`${label}\` changed from \`${was}\` to \`${now}\` (generated SDK method names follow it)` });
+    ctx.report('operation-id-changed', usage, { location: revision.pointer, anchor: childPointer(revision.pointer, 'operationId'), message: `The operationId of \`${label}\` changed from \`${was}\` to \`${now}\` (generated SDK method names follow it)` });
   }
 };
 
@@ -93,7 +93,7 @@ function unchangedOperation(ctx: DiffContext, { base, revision, basePathItem, re
   if (base.pointer !== revision.pointer || !ctx.unchanged.has(base.pointer)) return false;
   const inherited = (item: PathItem) => (isObject(item.located.node) ? item.located.node.parameters : undefined);
   if (inherited(basePathItem) === undefined && inherited(revisionPathItem) === undefined) return true;
-  return basePathItem.located.pointer === revisionPathItem.located.pointer && ctx.unchanged.has(child(basePathItem.located.pointer, 'parameters'));
+  return basePathItem.located.pointer === revisionPathItem.located.pointer && ctx.unchanged.has(childPointer(basePathItem.located.pointer, 'parameters'));
 }
 
 function plannedNote(operation: Located): string {

@@ -1,13 +1,13 @@
+import { isObject, type Json, childPointer } from '@starship/contract';
 import type { DiffContext, Usage } from './context.ts';
-import { isObject, type JsonObject, type Located, type SpecDocument } from './document.ts';
-import { child } from './pointer.ts';
+import { type Located, type SpecDocument } from './document.ts';
 import { fingerprint } from './schema-view.ts';
 import { compareSchemas, emit, type Domain, type SchemaScope } from './schemas.ts';
 
 export interface Parameter {
   name: string;
   in: string;
-  node: JsonObject;
+  node: Json;
   /** The parameter after `$ref`s (a component when shared). */
   located: Located;
   /** Its entry in the operation's `parameters`: where an addition or removal is, since those are per operation. */
@@ -27,12 +27,12 @@ function parameterKey(parameter: Parameter, template: string): string {
   return `${parameter.in}:${parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name}`;
 }
 
-function schemaOf(located: Located, node: JsonObject): Located | undefined {
-  if (node.schema !== undefined) return { node: node.schema, pointer: child(located.pointer, 'schema') };
+function schemaOf(located: Located, node: Json): Located | undefined {
+  if (node.schema !== undefined) return { node: node.schema, pointer: childPointer(located.pointer, 'schema') };
   if (!isObject(node.content)) return undefined;
   const [media, body] = Object.entries(node.content)[0] ?? [];
   if (media === undefined || !isObject(body) || body.schema === undefined) return undefined;
-  return { node: body.schema, pointer: child(located.pointer, 'content', media, 'schema') };
+  return { node: body.schema, pointer: childPointer(located.pointer, 'content', media, 'schema') };
 }
 
 function readParameters(doc: SpecDocument, owner: Located): Parameter[] {
@@ -40,7 +40,7 @@ function readParameters(doc: SpecDocument, owner: Located): Parameter[] {
   if (!Array.isArray(list)) return [];
   const result: Parameter[] = [];
   list.forEach((entry, i) => {
-    const slot = child(owner.pointer, 'parameters', i);
+    const slot = childPointer(owner.pointer, 'parameters', i);
     const located = doc.deref({ node: entry, pointer: slot });
     const node = located.node;
     if (!isObject(node) || typeof node.name !== 'string' || typeof node.in !== 'string') return;

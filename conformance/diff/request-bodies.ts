@@ -1,6 +1,6 @@
+import { isObject, childPointer } from '@starship/contract';
 import type { DiffContext, Usage } from './context.ts';
-import { isObject, type Located } from './document.ts';
-import { child } from './pointer.ts';
+import { type Located } from './document.ts';
 import { compareContent } from './content.ts';
 import { emit, type SchemaScope } from './schemas.ts';
 
@@ -25,7 +25,7 @@ export function compareRequestBodies(ctx: DiffContext, baseOperation: Located, r
     else emit(ctx, scope, 'request-body-added', after.pointer, after.pointer, `\`${operation}\` accepts an optional request body`);
     return;
   }
-  const anchor = child(after.pointer, 'required');
+  const anchor = childPointer(after.pointer, 'required');
   if (!required(before) && required(after)) emit(ctx, scope, 'request-body-became-required', after.pointer, anchor, `The request body of \`${operation}\` became required`);
   if (required(before) && !required(after)) emit(ctx, scope, 'request-body-became-optional', after.pointer, anchor, `The request body of \`${operation}\` became optional`);
   compareContent(ctx, before, after, scope);

@@ -1,6 +1,6 @@
+import { isObject, type Json, childPointer } from '@starship/contract';
 import type { DiffContext, Usage } from './context.ts';
-import { isObject, type JsonObject, type Located, type SpecDocument } from './document.ts';
-import { child } from './pointer.ts';
+import { type Located, type SpecDocument } from './document.ts';
 import { compareContent, hasContent } from './content.ts';
 import { capitalize, compareSchemas, emit, type Domain, type SchemaScope } from './schemas.ts';
 
@@ -10,7 +10,7 @@ const PAGINATION_HEADERS: ReadonlySet<string> = new Set(['x-page', 'x-per-page',
 
 export interface Header {
   name: string;
-  node: JsonObject;
+  node: Json;
   located: Located;
   slot: string;
   schema: Located | undefined;
@@ -23,7 +23,7 @@ function responseHeaders(doc: SpecDocument, response: Located): Map<string, Head
     if (name.toLowerCase() === 'content-type') continue;
     const located = doc.deref(entry);
     if (!isObject(located.node)) continue;
-    const schema = located.node.schema === undefined ? undefined : { node: located.node.schema, pointer: child(located.pointer, 'schema') };
+    const schema = located.node.schema === undefined ? undefined : { node: located.node.schema, pointer: childPointer(located.pointer, 'schema') };
     result.set(name.toLowerCase(), { name, node: located.node, located, slot: entry.pointer, schema });
   }
   return result;
@@ -73,7 +73,7 @@ interface ErrorCode {
   index: number;
 }
 
-const codePointer = (code: ErrorCode) => child(code.response.pointer, 'x-starship-error-codes', code.index);
+const codePointer = (code: ErrorCode) => childPointer(code.response.pointer, 'x-starship-error-codes', code.index);
 const sharedResponse = (code: ErrorCode) => code.response.pointer.startsWith('#/components/');
 
 /** `x-starship-error-codes` of every response of an operation: code → where it is listed. */
@@ -152,7 +152,7 @@ function compareResponse(ctx: DiffContext, located: Located, next: Located, stat
 export function compareResponses(ctx: DiffContext, baseOperation: Located, revisionOperation: Located, usage: Usage, operation: string): void {
   const before = responsesOf(ctx.base, baseOperation);
   const after = responsesOf(ctx.revision, revisionOperation);
-  const anchor = child(revisionOperation.pointer, 'responses');
+  const anchor = childPointer(revisionOperation.pointer, 'responses');
   const scope: SchemaScope = { direction: 'response', usage, subject: operation, field: '', domain: undefined };
   for (const [status, { located, slot }] of before) {
     const next = after.get(status);

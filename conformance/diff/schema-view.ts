@@ -1,5 +1,5 @@
-import { isObject, refOf, type JsonObject, type Located, type SpecDocument } from './document.ts';
-import { child } from './pointer.ts';
+import { isObject, refOf, type Json, childPointer } from '@starship/contract';
+import { type Located, type SpecDocument } from './document.ts';
 
 /** Keywords that document a schema without constraining it: a change to them is never a contract change. */
 const ANNOTATIONS = new Set(['description', 'title', 'example', 'examples', '$comment', 'externalDocs', 'deprecated', 'default', 'xml', 'discriminator']);
@@ -44,7 +44,7 @@ export function isNullBranch(node: unknown): boolean {
   return Array.isArray(node.enum) && node.enum.length === 1 && node.enum[0] === null;
 }
 
-function hasConstraints(node: JsonObject): boolean {
+function hasConstraints(node: Json): boolean {
   return Object.keys(node).some((key) => key !== '$ref' && !ANNOTATIONS.has(key) && !key.startsWith('x-'));
 }
 
@@ -68,17 +68,17 @@ function flatten(doc: SpecDocument, part: Located, out: Located[], state: { null
     return;
   }
   out.push(part);
-  if (Array.isArray(node.allOf)) node.allOf.forEach((member, i) => flatten(doc, { node: member, pointer: child(part.pointer, 'allOf', i) }, out, state));
+  if (Array.isArray(node.allOf)) node.allOf.forEach((member, i) => flatten(doc, { node: member, pointer: childPointer(part.pointer, 'allOf', i) }, out, state));
   for (const keyword of ['oneOf', 'anyOf'] as const) {
     const branches = node[keyword];
     if (!Array.isArray(branches)) continue;
-    const real = branches.map((branch, i) => ({ node: branch, pointer: child(part.pointer, keyword, i) })).filter((b) => !isNullBranch(doc.deref(b).node));
+    const real = branches.map((branch, i) => ({ node: branch, pointer: childPointer(part.pointer, keyword, i) })).filter((b) => !isNullBranch(doc.deref(b).node));
     if (real.length < branches.length) state.nullable = true;
     if (real.length === 1) flatten(doc, real[0]!, out, state);
   }
 }
 
-function typesOf(node: JsonObject): Set<string> | undefined {
+function typesOf(node: Json): Set<string> | undefined {
   if (typeof node.type === 'string') return new Set([node.type]);
   if (Array.isArray(node.type)) return new Set(node.type.filter((t): t is string => typeof t === 'string'));
   return undefined;
@@ -102,7 +102,7 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
-function inferTypes(parts: JsonObject[]): Set<string> | undefined {
+function inferTypes(parts: Json[]): Set<string> | undefined {
   const has = (key: string) => parts.some((p) => p[key] !== undefined);
   if (has('properties') || has('required') || has('additionalProperties')) return new Set(['object']);
   if (has('items') || has('prefixItems')) return new Set(['array']);
@@ -113,7 +113,7 @@ export function viewOf(doc: SpecDocument, parts: Located[]): SchemaView {
   const flat: Located[] = [];
   const state = { nullable: false, seen: new Set<string>() };
   for (const part of parts) flatten(doc, part, flat, state);
-  const objects = flat.filter((p): p is { node: JsonObject; pointer: string } => isObject(p.node));
+  const objects = flat.filter((p): p is { node: Json; pointer: string } => isObject(p.node));
   const nodes = objects.map((p) => p.node);
 
   let types: Set<string> | undefined;
@@ -155,23 +155,23 @@ export function viewOf(doc: SpecDocument, parts: Located[]): SchemaView {
   for (const { node, pointer } of objects) {
     if (isObject(node.properties)) {
       for (const [name, schema] of Object.entries(node.properties)) {
-        const located = { node: schema, pointer: child(pointer, 'properties', name) };
+        const located = { node: schema, pointer: childPointer(pointer, 'properties', name) };
         const existing = properties.get(name);
         if (existing) existing.push(located);
         else properties.set(name, [located]);
       }
     }
     if (Array.isArray(node.required)) for (const name of node.required) if (typeof name === 'string') required.add(name);
-    if (node.items !== undefined && typeof node.items !== 'boolean') items.push({ node: node.items, pointer: child(pointer, 'items') });
+    if (node.items !== undefined && typeof node.items !== 'boolean') items.push({ node: node.items, pointer: childPointer(pointer, 'items') });
     if (node.additionalProperties === false || node.unevaluatedProperties === false) additionalProperties = { kind: 'closed' };
     else if (isObject(node.additionalProperties) && additionalProperties.kind !== 'closed') {
-      const located = { node: node.additionalProperties, pointer: child(pointer, 'additionalProperties') };
+      const located = { node: node.additionalProperties, pointer: childPointer(pointer, 'additionalProperties') };
       additionalProperties = additionalProperties.kind === 'schema' ? { kind: 'schema', parts: [...additionalProperties.parts, located] } : { kind: 'schema', parts: [located] };
     }
     for (const keyword of ['oneOf', 'anyOf'] as const) {
       const branches = node[keyword];
       if (!Array.isArray(branches) || variants.length > 0) continue;
-      const real = branches.map((branch, i) => ({ node: branch, pointer: child(pointer, keyword, i) })).filter((b) => !isNullBranch(doc.deref(b).node));
+      const real = branches.map((branch, i) => ({ node: branch, pointer: childPointer(pointer, keyword, i) })).filter((b) => !isNullBranch(doc.deref(b).node));
       if (real.length > 1) variants.push(...real);
     }
     for (const { keyword, lower } of BOUNDS) {
@@ -213,7 +213,7 @@ export function identity(doc: SpecDocument, parts: Located[]): string {
 function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip);
   if (!isObject(value)) return value;
-  const out: JsonObject = {};
+  const out: Json = {};
   for (const key of Object.keys(value).sort()) {
     if (ANNOTATIONS.has(key) || key.startsWith('x-')) continue;
     out[key] = strip(value[key]);

@@ -1,8 +1,8 @@
+import { isObject, childPointer } from '@starship/contract';
 import type { DiffContext, Usage } from './context.ts';
-import { isObject, type Located, type SpecDocument } from './document.ts';
+import { type Located, type SpecDocument } from './document.ts';
 import { RULES, type RuleId } from './rules.ts';
 import { BOUNDS, fingerprint, identity, isNullBranch, viewOf, type SchemaView } from './schema-view.ts';
-import { child } from './pointer.ts';
 
 /**
  * Which side writes the value. `request`: the client sends it and Starship must keep accepting everything it
@@ -101,12 +101,12 @@ const typeCheck: SchemaCheck = (ctx, { base, revision, oneSided, at }, scope) =>
   const change = `type changed from \`${describeTypes(base.types, base.nullable)}\` to \`${describeTypes(revision.types, revision.nullable)}\``;
   const message = `${described(scope)}: ${change}`;
   if (scope.direction === 'request') {
-    if (lost.length > 0) emit(ctx, scope, 'request-type-changed', at, child(at, 'type'), `${message}; ${lost.join(', ')} is no longer accepted`);
-    else emit(ctx, scope, 'request-type-widened', at, child(at, 'type'), `${message} (accepts more; existing callers are unaffected)`);
+    if (lost.length > 0) emit(ctx, scope, 'request-type-changed', at, childPointer(at, 'type'), `${message}; ${lost.join(', ')} is no longer accepted`);
+    else emit(ctx, scope, 'request-type-widened', at, childPointer(at, 'type'), `${message} (accepts more; existing callers are unaffected)`);
   } else if (gained.length > 0) {
-    emit(ctx, scope, 'response-type-changed', at, child(at, 'type'), `${message}; clients may now receive ${gained.join(', ')}`);
+    emit(ctx, scope, 'response-type-changed', at, childPointer(at, 'type'), `${message}; clients may now receive ${gained.join(', ')}`);
   } else {
-    emit(ctx, scope, 'response-type-narrowed', at, child(at, 'type'), `${message} (clients receive a subset of what they handle)`);
+    emit(ctx, scope, 'response-type-narrowed', at, childPointer(at, 'type'), `${message} (clients receive a subset of what they handle)`);
   }
 };
 
@@ -116,12 +116,12 @@ const enumCheck: SchemaCheck = (ctx, { base, revision, oneSided, at }, scope) =>
   const after = revision.enumValues;
   if (before === undefined && after === undefined) return;
   if (before !== undefined && after === undefined) {
-    emit(ctx, scope, 'enum-value-added', at, child(at, 'enum'), `${described(scope)} is no longer restricted to ${list(before)}`);
+    emit(ctx, scope, 'enum-value-added', at, childPointer(at, 'enum'), `${described(scope)} is no longer restricted to ${list(before)}`);
     return;
   }
   if (before === undefined) {
     // Restricting a free value Starship sends narrows it; restricting what a client may send rejects inputs accepted today.
-    if (scope.direction === 'request') emit(ctx, scope, 'enum-value-removed', at, child(at, 'enum'), `${described(scope)} is now restricted to ${list(after!)}`);
+    if (scope.direction === 'request') emit(ctx, scope, 'enum-value-removed', at, childPointer(at, 'enum'), `${described(scope)} is now restricted to ${list(after!)}`);
     return;
   }
   const key = (v: unknown) => JSON.stringify(v);
@@ -129,10 +129,10 @@ const enumCheck: SchemaCheck = (ctx, { base, revision, oneSided, at }, scope) =>
   const beforeKeys = new Set(before.map(key));
   const removed = before.filter((v) => !afterKeys.has(key(v)));
   const added = after!.filter((v) => !beforeKeys.has(key(v)));
-  if (removed.length > 0) emit(ctx, scope, 'enum-value-removed', at, child(at, 'enum'), `${described(scope)} lost enum value${removed.length > 1 ? 's' : ''} ${list(removed)}`);
+  if (removed.length > 0) emit(ctx, scope, 'enum-value-removed', at, childPointer(at, 'enum'), `${described(scope)} lost enum value${removed.length > 1 ? 's' : ''} ${list(removed)}`);
   if (added.length > 0) {
     const note = scope.direction === 'response' ? ' (clients must treat unknown values as informational)' : '';
-    emit(ctx, scope, 'enum-value-added', at, child(at, 'enum'), `${described(scope)} gained enum value${added.length > 1 ? 's' : ''} ${list(added)}${note}`);
+    emit(ctx, scope, 'enum-value-added', at, childPointer(at, 'enum'), `${described(scope)} gained enum value${added.length > 1 ? 's' : ''} ${list(added)}${note}`);
   }
 };
 
@@ -144,7 +144,7 @@ const boundsCheck: SchemaCheck = (ctx, { base, revision, oneSided, at }, scope) 
     if (before === after) continue;
     const tighter = after !== undefined && (before === undefined || (lower ? after > before : after < before));
     const text = `${described(scope)}: \`${keyword}\` ${before ?? 'none'} → ${after ?? 'none'}`;
-    const location = child(at, keyword);
+    const location = childPointer(at, keyword);
     if (scope.direction === 'request' && tighter) emit(ctx, scope, 'request-constraint-tightened', location, at, `${text}; values accepted today are rejected`);
     if (scope.direction === 'response' && !tighter) emit(ctx, scope, 'response-constraint-loosened', location, at, `${text}; clients may receive values outside the former bounds`);
   }
@@ -159,7 +159,7 @@ function keywordCheck(keyword: 'pattern' | 'format', rule: RuleId): SchemaCheck 
     if (before === after) return;
     const stricterForReader = scope.direction === 'request' ? after !== undefined : before !== undefined;
     if (!stricterForReader) return;
-    emit(ctx, scope, rule, child(at, keyword), at, `${described(scope)}: \`${keyword}\` changed from ${before === undefined ? 'none' : `\`${before}\``} to ${after === undefined ? 'none' : `\`${after}\``}`);
+    emit(ctx, scope, rule, childPointer(at, keyword), at, `${described(scope)}: \`${keyword}\` changed from ${before === undefined ? 'none' : `\`${before}\``} to ${after === undefined ? 'none' : `\`${after}\``}`);
   };
 }
 
@@ -221,7 +221,7 @@ const propertiesCheck: SchemaCheck = (ctx, pair, scope) => {
       continue;
     }
     const note = base.required.has(name) ? ' (it was required)' : '';
-    emit(ctx, descend(scope, fieldPath(scope, name)), request ? 'request-property-removed' : 'response-property-removed', baseParts[0]!.pointer, child(revision.pointer, 'properties'), `Field \`${fieldPath(scope, name)}\` of ${scope.subject} was removed${note}`);
+    emit(ctx, descend(scope, fieldPath(scope, name)), request ? 'request-property-removed' : 'response-property-removed', baseParts[0]!.pointer, childPointer(revision.pointer, 'properties'), `Field \`${fieldPath(scope, name)}\` of ${scope.subject} was removed${note}`);
   }
   for (const name of added) {
     if (!unmatched.has(name)) continue;
@@ -260,7 +260,7 @@ function componentOf(doc: SpecDocument, located: Located, depth = 0): string | u
   for (const keyword of ['oneOf', 'anyOf', 'allOf'] as const) {
     const branches = target.node[keyword];
     if (!Array.isArray(branches)) continue;
-    const real = branches.map((node, i) => ({ node, pointer: child(target.pointer, keyword, i) })).filter((b) => !isNullBranch(doc.deref(b).node));
+    const real = branches.map((node, i) => ({ node, pointer: childPointer(target.pointer, keyword, i) })).filter((b) => !isNullBranch(doc.deref(b).node));
     if (real.length === 1) return componentOf(doc, real[0]!, depth + 1);
   }
   return undefined;

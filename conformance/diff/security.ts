@@ -1,6 +1,6 @@
+import { isObject, type Json, childPointer } from '@starship/contract';
 import type { DiffContext, Usage } from './context.ts';
-import { isObject, type JsonObject, type Located, type SpecDocument } from './document.ts';
-import { child } from './pointer.ts';
+import { type Located, type SpecDocument } from './document.ts';
 
 /** What a client must do to satisfy a scheme; the scheme's key in components is not part of the wire contract. */
 function descriptor(scheme: unknown): string {
@@ -68,7 +68,7 @@ const rootRequirements = new WeakMap<SpecDocument, Requirements>();
 
 function requirements(doc: SpecDocument, operation: Located): Requirements {
   const own = isObject(operation.node) ? operation.node.security : undefined;
-  if (Array.isArray(own)) return readRequirements(doc, own, child(operation.pointer, 'security'));
+  if (Array.isArray(own)) return readRequirements(doc, own, childPointer(operation.pointer, 'security'));
   let root = rootRequirements.get(doc);
   if (root === undefined) {
     root = readRequirements(doc, Array.isArray(doc.root.security) ? doc.root.security : [], '#/security');
@@ -82,7 +82,7 @@ function readRequirements(doc: SpecDocument, list: unknown[], pointer: string): 
   const alternatives: Requirements['alternatives'] = [];
   for (const requirement of list.length === 0 ? [{}] : list) {
     if (!isObject(requirement)) continue;
-    const entries = Object.entries(requirement as JsonObject);
+    const entries = Object.entries(requirement as Json);
     const keys = new Set(entries.map(([name, scopes]) => `${descriptor(known.get(name)?.node)}[${Array.isArray(scopes) ? [...scopes].sort().join(',') : ''}]`));
     alternatives.push({ keys, label: entries.length === 0 ? 'no credentials' : entries.map(([name]) => credential(known.get(name)?.node, name)).join(' + ') });
   }

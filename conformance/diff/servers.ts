@@ -1,13 +1,12 @@
+import { isObject, childPointer } from '@starship/contract';
 import type { DiffContext } from './context.ts';
-import { isObject } from './document.ts';
-import { child } from './pointer.ts';
 
 /** Server URLs carry the `/api/v1` prefix partners build every call on. */
 function servers(root: Record<string, unknown>): Map<string, string> {
   const result = new Map<string, string>();
   const list = Array.isArray(root.servers) ? root.servers : [];
   list.forEach((server, i) => {
-    if (isObject(server) && typeof server.url === 'string') result.set(server.url.replace(/\/+$/, ''), child('#/servers', i));
+    if (isObject(server) && typeof server.url === 'string') result.set(server.url.replace(/\/+$/, ''), childPointer('#/servers', i));
   });
   return result;
 }

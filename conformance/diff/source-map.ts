@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { pointerTokens } from '@starship/contract';
 import type { SourceReader } from './load.ts';
-import { segments } from './pointer.ts';
 
 export interface SourcePosition {
   file: string;
@@ -68,7 +68,7 @@ export class SourceMap {
       const parsed = this.#parse(file);
       if (parsed === undefined) return current;
       let next: Cursor | undefined = { file, node: parsed.root, line: 1 };
-      for (const segment of segments(`#${fragment}`)) {
+      for (const segment of pointerTokens(`#${fragment}`) ?? []) {
         next = next && this.#step(next, segment);
       }
       if (next === undefined) return current;
@@ -96,7 +96,7 @@ export class SourceMap {
   locate(pointer: string): SourcePosition {
     const root = this.#parse(this.reader.root);
     let cursor: Cursor = { file: this.reader.root, node: root?.root ?? null, line: 1 };
-    const steps = segments(pointer);
+    const steps = pointerTokens(pointer) ?? [];
     for (const segment of steps) {
       const next = this.#step(cursor, segment);
       if (next === undefined) break;

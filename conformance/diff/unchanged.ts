@@ -1,4 +1,5 @@
-import { isObject, type SpecDocument } from './document.ts';
+import { isObject } from '@starship/contract';
+import { type SpecDocument } from './document.ts';
 
 /** Deep equality of two JSON values, collecting the internal `$ref`s of `a` on the way (one pass, early exit). */
 function sameJson(a: unknown, b: unknown, refs: Set<string>): boolean {

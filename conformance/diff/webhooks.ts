@@ -1,6 +1,6 @@
+import { isObject, childPointer } from '@starship/contract';
 import type { DiffContext, Usage } from './context.ts';
-import { isObject, type Located, type SpecDocument } from './document.ts';
-import { child } from './pointer.ts';
+import { type Located, type SpecDocument } from './document.ts';
 import { compareContent, hasContent } from './content.ts';
 import { isPlanned } from './extensions.ts';
 import { METHODS } from './operations.ts';
@@ -22,7 +22,7 @@ function deliveries(doc: SpecDocument): Map<string, Map<string, Located>> {
     const operations = new Map<string, Located>();
     for (const method of METHODS) {
       const node = isObject(item.node) ? item.node[method] : undefined;
-      if (isObject(node)) operations.set(method, doc.deref({ node, pointer: child(item.pointer, method) }));
+      if (isObject(node)) operations.set(method, doc.deref({ node, pointer: childPointer(item.pointer, method) }));
     }
     result.set(event, operations);
   }
@@ -35,11 +35,11 @@ function deliveryHeaders(doc: SpecDocument, operation: Located): Map<string, Hea
   const list = isObject(operation.node) ? operation.node.parameters : undefined;
   if (!Array.isArray(list)) return result;
   list.forEach((entry, i) => {
-    const slot = child(operation.pointer, 'parameters', i);
+    const slot = childPointer(operation.pointer, 'parameters', i);
     const located = doc.deref({ node: entry, pointer: slot });
     const node = located.node;
     if (!isObject(node) || node.in !== 'header' || typeof node.name !== 'string') return;
-    const schema = node.schema === undefined ? undefined : { node: node.schema, pointer: child(located.pointer, 'schema') };
+    const schema = node.schema === undefined ? undefined : { node: node.schema, pointer: childPointer(located.pointer, 'schema') };
     result.set(node.name.toLowerCase(), { name: node.name, node, located, slot, schema });
   });
   return result;

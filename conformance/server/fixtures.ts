@@ -4,13 +4,12 @@
  * build on. Fixtures are memoised on the context, so each is made once per run.
  */
 import { randomInt } from 'node:crypto';
+import { isObject } from '@starship/contract';
 import type { Reply } from './api-client.ts';
 import type { SuiteContext } from './context.ts';
 import { expect, fail, skip } from './types.ts';
 
 export type Json = Record<string, any>;
-
-export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function errorCode(reply: Reply): string | undefined {
   const error = isObject(reply.body) ? reply.body.error : undefined;

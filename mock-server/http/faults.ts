@@ -16,7 +16,7 @@ import type { C, Engine } from '../engine.ts';
 import { contextOf } from './context.ts';
 import { compileEnumPlan, type EnumPlan } from './enum-normalisation.ts';
 import type { Operation } from './operations.ts';
-import { deref, isObject, type OpenApiDocument } from '@starship/contract';
+import { isObject, locate, pointerOf, type OpenApiDocument } from '@starship/contract';
 
 export const UNKNOWN_FIELD = 'sandbox_unknown_field';
 export const UNKNOWN_ENUM_VALUE = 'SANDBOX_UNKNOWN_VALUE';
@@ -69,12 +69,8 @@ export function faults(engine: Pick<Engine, 'takeFault'>, doc: OpenApiDocument):
   const responsePlan = (operation: Operation, status: number): EnumPlan | undefined => {
     const cacheKey = `${operation.operationId} ${status}`;
     if (!responsePlans.has(cacheKey)) {
-      const paths = isObject(doc.paths) ? doc.paths : {};
-      const item = deref(doc, paths[operation.path]);
-      const op = isObject(item) ? item[operation.method.toLowerCase()] : undefined;
-      const response = isObject(op) && isObject(op.responses) ? deref(doc, op.responses[String(status)]) : undefined;
-      const media = isObject(response) && isObject(response.content) ? response.content['application/json'] : undefined;
-      responsePlans.set(cacheKey, isObject(media) ? compileEnumPlan(doc, media.schema) : undefined);
+      const media = locate(doc, pointerOf(['paths', operation.path, operation.method.toLowerCase(), 'responses', status, 'content', 'application/json']));
+      responsePlans.set(cacheKey, media && compileEnumPlan(doc, media.node.schema));
     }
     return responsePlans.get(cacheKey);
   };

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { verifyRequestSignature } from '@starship/sdk';
+import type { Json } from '@starship/contract';
 import { bundledSpecPath } from '../../tools/repo.ts';
 import { curlSample, operationSamples, shellQuote, tsLiteral, withCodeSamples } from './code-samples.ts';
 import {
@@ -15,10 +16,9 @@ import {
   pathParameterValues,
   primaryServer,
   requestBodyExample,
-  type JsonObject,
 } from './spec-walk.ts';
 
-const spec = JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')) as JsonObject;
+const spec = JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')) as Json;
 const operations = listOperations(spec);
 
 test('every operation gets a curl and a TypeScript SDK sample, every webhook event a receiver; the input is untouched', () => {
@@ -45,7 +45,7 @@ test('every operation gets a curl and a TypeScript SDK sample, every webhook eve
 });
 
 test('a new operation gets samples with no extra work', () => {
-  const extended = structuredClone(spec) as JsonObject & { paths: Record<string, unknown> };
+  const extended = structuredClone(spec) as Json & { paths: Record<string, unknown> };
   extended.paths['/gadgets/{gadget_id}'] = {
     put: {
       operationId: 'replaceGadget',
@@ -64,7 +64,7 @@ test('a new operation gets samples with no extra work', () => {
 });
 
 test('a request body without an example is an error, not an invented sample', () => {
-  const broken = structuredClone(spec) as JsonObject & { paths: Record<string, Record<string, JsonObject>> };
+  const broken = structuredClone(spec) as Json & { paths: Record<string, Record<string, Json>> };
   const create = broken.paths['/orders']!.post!;
   create.requestBody = { content: { 'application/json': { schema: { type: 'object' } } } };
   const op = listOperations(broken).find((o) => o.operationId === 'createOrder')!;

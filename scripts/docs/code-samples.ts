@@ -4,6 +4,7 @@
  * anyone writing them. They are injected as Redoc's `x-codeSamples` into a copy of the spec used only by the
  * docs build.
  */
+import type { Json } from '@starship/contract';
 import {
   fillPath,
   listOperations,
@@ -14,7 +15,6 @@ import {
   requestBodyExample,
   signingScheme,
   type ApiOperation,
-  type JsonObject,
   type SigningScheme,
 } from './spec-walk.ts';
 
@@ -44,7 +44,7 @@ function isManagedHeader(name: string, signing: SigningScheme | undefined): bool
 }
 
 /** Required query parameters with their examples, already encoded; optional ones stay out of the samples. */
-function requiredQuery(doc: JsonObject, op: ApiOperation): Record<string, unknown> {
+function requiredQuery(doc: Json, op: ApiOperation): Record<string, unknown> {
   const query: Record<string, unknown> = {};
   for (const parameter of op.parameters.filter((p) => p.in === 'query' && p.required)) {
     const value = parameterExample(doc, parameter);
@@ -54,7 +54,7 @@ function requiredQuery(doc: JsonObject, op: ApiOperation): Record<string, unknow
   return query;
 }
 
-function requiredHeaders(doc: JsonObject, op: ApiOperation, signing: SigningScheme | undefined): Record<string, string> {
+function requiredHeaders(doc: Json, op: ApiOperation, signing: SigningScheme | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const parameter of op.parameters.filter((p) => p.in === 'header' && p.required && !isManagedHeader(p.name, signing))) {
     const value = parameterExample(doc, parameter);
@@ -77,7 +77,7 @@ function declaresIdempotencyKey(op: ApiOperation): boolean {
  * curl for one operation. Writes compute the signature with openssl over exactly the bytes curl sends:
  * the body lives in one shell variable that is both signed and passed to `--data-raw`.
  */
-export function curlSample(doc: JsonObject, op: ApiOperation): string {
+export function curlSample(doc: Json, op: ApiOperation): string {
   const server = primaryServer(doc);
   const signing = signingScheme(doc);
   const pathWithQuery = server.basePath + fillPath(op.path, pathParameterValues(doc, op)) + queryString(requiredQuery(doc, op));
@@ -138,7 +138,7 @@ export function tsLiteral(value: unknown, indent = ''): string {
 }
 
 /** The SDK's openapi-fetch client: typed for every operation, and it signs writes and adds Idempotency-Keys. */
-export function typescriptSample(doc: JsonObject, op: ApiOperation): string {
+export function typescriptSample(doc: Json, op: ApiOperation): string {
   const server = primaryServer(doc);
   const signing = signingScheme(doc);
   const params: Record<string, unknown> = {};
@@ -208,7 +208,7 @@ export function webhookSample(eventName: string): string {
   ].join('\n');
 }
 
-export function operationSamples(doc: JsonObject, op: ApiOperation): CodeSample[] {
+export function operationSamples(doc: Json, op: ApiOperation): CodeSample[] {
   return [
     { lang: 'Shell', label: 'curl', source: curlSample(doc, op) },
     { lang: 'TypeScript', label: 'TypeScript SDK', source: typescriptSample(doc, op) },
@@ -216,7 +216,7 @@ export function operationSamples(doc: JsonObject, op: ApiOperation): CodeSample[
 }
 
 /** A deep copy of the spec with `x-codeSamples` on every operation and webhook event; the input is untouched. */
-export function withCodeSamples<T extends JsonObject>(spec: T): T {
+export function withCodeSamples<T extends Json>(spec: T): T {
   const copy = structuredClone(spec);
   for (const op of listOperations(copy)) op.operation['x-codeSamples'] = operationSamples(copy, op);
   for (const event of listWebhookEvents(copy)) {

@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import vm from 'node:vm';
 import { verifyRequestSignature } from '@starship/sdk';
+import type { Json } from '@starship/contract';
 import { signingVectors } from '../../testdata/vectors.ts';
 import { bundledSpecPath } from '../../tools/repo.ts';
 import { buildPostmanCollection, POSTMAN_SCHEMA, type PostmanRequestItem } from './postman.ts';
-import { listOperations, type JsonObject } from './spec-walk.ts';
+import { listOperations } from './spec-walk.ts';
 
-const spec = JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')) as JsonObject;
+const spec = JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')) as Json;
 const collection = buildPostmanCollection(spec);
 const items = collection.item.flatMap((folder) => folder.item);
 const script = collection.event.find((e) => e.listen === 'prerequest')!.script.exec.join('\n');

@@ -4,9 +4,8 @@
  * `x-starship-signing` says. The seeds promise partners a Postman collection; this one cannot drift from
  * the spec.
  */
+import { deref, isObject, type Json } from '@starship/contract';
 import {
-  deref,
-  isObject,
   listOperations,
   parameterExample,
   pathParameterValues,
@@ -14,7 +13,6 @@ import {
   requestBodyExample,
   signingScheme,
   type ApiOperation,
-  type JsonObject,
 } from './spec-walk.ts';
 
 export const POSTMAN_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
@@ -80,7 +78,7 @@ function encodeQueryValue(value: unknown): string {
   return encodeURIComponent(typeof value === 'object' ? JSON.stringify(value) : String(value));
 }
 
-function queryParameters(doc: JsonObject, op: ApiOperation): PostmanKeyValue[] {
+function queryParameters(doc: Json, op: ApiOperation): PostmanKeyValue[] {
   return op.parameters
     .filter((p) => p.in === 'query')
     .map((p) => {
@@ -95,7 +93,7 @@ function queryParameters(doc: JsonObject, op: ApiOperation): PostmanKeyValue[] {
     });
 }
 
-function requestItem(doc: JsonObject, op: ApiOperation): PostmanRequestItem {
+function requestItem(doc: Json, op: ApiOperation): PostmanRequestItem {
   const segments = op.path.split('/').filter(Boolean).map((s) => s.replace(/^\{(.+)\}$/, ':$1'));
   const pathValues = pathParameterValues(doc, op);
   const query = queryParameters(doc, op);
@@ -134,11 +132,11 @@ function requestItem(doc: JsonObject, op: ApiOperation): PostmanRequestItem {
   };
 }
 
-function tagOrder(doc: JsonObject): string[] {
+function tagOrder(doc: Json): string[] {
   return Array.isArray(doc.tags) ? doc.tags.flatMap((t) => (isObject(t) && typeof t.name === 'string' ? [t.name] : [])) : [];
 }
 
-export function buildPostmanCollection(doc: JsonObject): PostmanCollection {
+export function buildPostmanCollection(doc: Json): PostmanCollection {
   const info = isObject(doc.info) ? doc.info : {};
   const signing = signingScheme(doc);
   if (!signing) throw new Error('the spec declares no x-starship-signing; the collection would send unsigned writes');

@@ -12,9 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Json } from '@starship/contract';
 import { repoRoot } from '../../tools/repo.ts';
 import { buildDocsSite, REFERENCE_PAGES, type DocsSite } from './site.ts';
-import { listOperations, listWebhookEvents, type JsonObject } from './spec-walk.ts';
+import { listOperations, listWebhookEvents } from './spec-walk.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const MOUNT = '/docs/';
@@ -169,7 +170,7 @@ describe('docs site in headless Chromium', { skip }, () => {
   });
 
   test('every partner operation and webhook event is listed in the reference, by operationId, summary, method and path', async () => {
-    const spec = JSON.parse(await readFile(path.join(site.outDir, REFERENCE_PAGES.partner.spec), 'utf8')) as JsonObject;
+    const spec = JSON.parse(await readFile(path.join(site.outDir, REFERENCE_PAGES.partner.spec), 'utf8')) as Json;
     const { page, found } = await open(REFERENCE_PAGES.partner.file);
     const listing = await readReference(page);
     const operations = listOperations(spec);
@@ -188,7 +189,7 @@ describe('docs site in headless Chromium', { skip }, () => {
   });
 
   test('every sandbox control operation is listed in its reference', async () => {
-    const spec = JSON.parse(await readFile(path.join(site.outDir, REFERENCE_PAGES.sandbox.spec), 'utf8')) as JsonObject;
+    const spec = JSON.parse(await readFile(path.join(site.outDir, REFERENCE_PAGES.sandbox.spec), 'utf8')) as Json;
     const { page, found } = await open(REFERENCE_PAGES.sandbox.file);
     const listing = await readReference(page);
     for (const op of listOperations(spec)) assertListed(listing, op);

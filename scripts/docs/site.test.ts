@@ -4,10 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import type { Json } from '@starship/contract';
 import { guides } from './guides.ts';
 import { POSTMAN_FILE, POSTMAN_SCHEMA, type PostmanCollection } from './postman.ts';
 import { buildDocsSite, REFERENCE_PAGES, type DocsSite } from './site.ts';
-import { listOperations, listWebhookEvents, type JsonObject } from './spec-walk.ts';
+import { listOperations, listWebhookEvents } from './spec-walk.ts';
 
 let tmp: string;
 let site: DocsSite;
@@ -74,11 +75,11 @@ test('the reference pages are self-contained: Redoc inlined, no CDN logo, no tel
 });
 
 test('the partner reference embeds a curl and an SDK sample for every operation and a receiver for every event', () => {
-  const spec = JSON.parse(read(REFERENCE_PAGES.partner.spec)) as JsonObject;
+  const spec = JSON.parse(read(REFERENCE_PAGES.partner.spec)) as Json;
   const embedded = /^\s*const __redoc_definition = (.*);$/m.exec(read(REFERENCE_PAGES.partner.file))?.[1];
   assert.ok(embedded, 'the page embeds its definition');
-  const rendered = JSON.parse(embedded) as JsonObject;
-  const labels = (operation: JsonObject) => (operation['x-codeSamples'] as { label: string }[] | undefined)?.map((s) => s.label);
+  const rendered = JSON.parse(embedded) as Json;
+  const labels = (operation: Json) => (operation['x-codeSamples'] as { label: string }[] | undefined)?.map((s) => s.label);
   assert.equal(listOperations(rendered).length, listOperations(spec).length);
   for (const op of listOperations(rendered)) assert.deepEqual(labels(op.operation), ['curl', 'TypeScript SDK'], op.operationId);
   for (const event of listWebhookEvents(rendered)) assert.deepEqual(labels(event.operation), ['TypeScript SDK'], event.name);
@@ -87,7 +88,7 @@ test('the partner reference embeds a curl and an SDK sample for every operation 
 
 test('the Postman collection is written in v2.1 format with every operation', () => {
   const collection = JSON.parse(read(POSTMAN_FILE)) as PostmanCollection;
-  const spec = JSON.parse(read(REFERENCE_PAGES.partner.spec)) as JsonObject;
+  const spec = JSON.parse(read(REFERENCE_PAGES.partner.spec)) as Json;
   assert.equal(collection.info.schema, POSTMAN_SCHEMA);
   assert.equal(collection.item.flatMap((f) => f.item).length, listOperations(spec).length);
 });

@@ -6,14 +6,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import type { Json } from '@starship/contract';
 import { bundledSpecPath } from '../../tools/repo.ts';
 import { typescriptSample, webhookSample } from './code-samples.ts';
 import { guides, guideSource } from './guides.ts';
 import { codeBlocks } from './markdown.ts';
-import { listOperations, listWebhookEvents, type JsonObject } from './spec-walk.ts';
+import { listOperations, listWebhookEvents } from './spec-walk.ts';
 import { typecheckSnippets, type Snippet } from '../test-support/typecheck-snippets.ts';
 
-const spec = JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')) as JsonObject;
+const spec = JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')) as Json;
 
 const BROKEN: Snippet = {
   name: 'deliberately-broken',

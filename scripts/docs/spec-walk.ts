@@ -3,18 +3,17 @@
  * operations and webhook events the docs generators need: method, path, parameters with path-level ones
  * merged and refs resolved, and example values taken from the spec.
  */
-
-export type JsonObject = { [key: string]: unknown };
+import { basePathOf, deref, isObject, type Json, type OpenApiDocument } from '@starship/contract';
 
 export interface ParameterObject {
   name: string;
   in: 'query' | 'header' | 'path' | 'cookie';
   required?: boolean;
   description?: string;
-  schema?: JsonObject;
+  schema?: Json;
   example?: unknown;
   examples?: Record<string, unknown>;
-  content?: Record<string, JsonObject>;
+  content?: Record<string, Json>;
 }
 
 export interface ApiOperation {
@@ -27,7 +26,7 @@ export interface ApiOperation {
   tags: string[];
   parameters: ParameterObject[];
   /** The operation object inside the document given to `listOperations`, so callers may annotate it. */
-  operation: JsonObject;
+  operation: Json;
 }
 
 export interface WebhookEventOperation {
@@ -35,37 +34,16 @@ export interface WebhookEventOperation {
   name: string;
   operationId: string;
   summary: string;
-  operation: JsonObject;
+  operation: Json;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Follows `$ref`s to `#/...` JSON pointers; anything else is returned as is. */
-export function deref(doc: JsonObject, value: unknown): unknown {
-  let current = value;
-  for (let hops = 0; isObject(current) && typeof current.$ref === 'string'; hops++) {
-    const ref = current.$ref;
-    if (!ref.startsWith('#/')) throw new Error(`external $ref ${ref}: bundle the spec first`);
-    if (hops > 32) throw new Error(`$ref cycle at ${ref}`);
-    current = ref
-      .slice(2)
-      .split('/')
-      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), doc);
-    if (current === undefined) throw new Error(`unresolved $ref ${ref}`);
-  }
-  return current;
-}
-
-function parameterList(doc: JsonObject, list: unknown): ParameterObject[] {
+function parameterList(doc: Json, list: unknown): ParameterObject[] {
   return Array.isArray(list) ? list.map((p) => deref(doc, p) as ParameterObject) : [];
 }
 
-export function listOperations(doc: JsonObject): ApiOperation[] {
+export function listOperations(doc: Json): ApiOperation[] {
   const paths = isObject(doc.paths) ? doc.paths : {};
   const operations: ApiOperation[] = [];
   for (const [path, rawItem] of Object.entries(paths)) {
@@ -92,7 +70,7 @@ export function listOperations(doc: JsonObject): ApiOperation[] {
   return operations;
 }
 
-export function listWebhookEvents(doc: JsonObject): WebhookEventOperation[] {
+export function listWebhookEvents(doc: Json): WebhookEventOperation[] {
   const webhooks = isObject(doc.webhooks) ? doc.webhooks : {};
   return Object.entries(webhooks).flatMap(([name, rawItem]) => {
     const item = deref(doc, rawItem);
@@ -102,14 +80,14 @@ export function listWebhookEvents(doc: JsonObject): WebhookEventOperation[] {
   });
 }
 
-function firstExampleValue(doc: JsonObject, examples: unknown): unknown {
+function firstExampleValue(doc: Json, examples: unknown): unknown {
   if (!isObject(examples)) return undefined;
   const first = Object.values(examples)[0];
   const example = deref(doc, first);
   return isObject(example) ? example.value : undefined;
 }
 
-function schemaExample(doc: JsonObject, rawSchema: unknown): unknown {
+function schemaExample(doc: Json, rawSchema: unknown): unknown {
   const schema = deref(doc, rawSchema);
   if (!isObject(schema)) return undefined;
   if (schema.example !== undefined) return schema.example;
@@ -118,7 +96,7 @@ function schemaExample(doc: JsonObject, rawSchema: unknown): unknown {
 }
 
 /** The value the spec gives as this parameter's example; undefined when it gives none. */
-export function parameterExample(doc: JsonObject, parameter: ParameterObject): unknown {
+export function parameterExample(doc: Json, parameter: ParameterObject): unknown {
   if (parameter.example !== undefined) return parameter.example;
   const fromExamples = firstExampleValue(doc, parameter.examples);
   if (fromExamples !== undefined) return fromExamples;
@@ -138,7 +116,7 @@ export interface RequestBodyExample {
  * The first example of the operation's request body. A body without any example is an error: samples and
  * the Postman collection would have to invent one, and an invented body teaches partners nothing.
  */
-export function requestBodyExample(doc: JsonObject, op: ApiOperation): RequestBodyExample | undefined {
+export function requestBodyExample(doc: Json, op: ApiOperation): RequestBodyExample | undefined {
   const body = deref(doc, op.operation.requestBody);
   if (!isObject(body) || !isObject(body.content)) return undefined;
   const [contentType, rawMedia] = Object.entries(body.content)[0] ?? [];
@@ -151,7 +129,7 @@ export function requestBodyExample(doc: JsonObject, op: ApiOperation): RequestBo
 }
 
 /** The example for a path parameter; path parameters must have one, as they appear in every sample URL. */
-export function pathParameterValues(doc: JsonObject, op: ApiOperation): Record<string, unknown> {
+export function pathParameterValues(doc: Json, op: ApiOperation): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const parameter of op.parameters.filter((p) => p.in === 'path')) {
     const value = parameterExample(doc, parameter);
@@ -172,7 +150,7 @@ export interface SigningScheme {
   signatureHeader: string;
 }
 
-export function signingScheme(doc: JsonObject): SigningScheme | undefined {
+export function signingScheme(doc: Json): SigningScheme | undefined {
   const scheme = doc['x-starship-signing'];
   if (!isObject(scheme)) return undefined;
   const { applies_to: appliesTo, timestamp_header: timestampHeader, signature_header: signatureHeader } = scheme;
@@ -183,10 +161,9 @@ export function signingScheme(doc: JsonObject): SigningScheme | undefined {
 }
 
 /** The first server URL, split into origin and the path prefix that is part of every signed path. */
-export function primaryServer(doc: JsonObject): { url: string; origin: string; basePath: string } {
+export function primaryServer(doc: Json): { url: string; origin: string; basePath: string } {
   const servers = Array.isArray(doc.servers) ? doc.servers : [];
   const first = servers[0];
   const url = isObject(first) && typeof first.url === 'string' ? first.url.replace(/\/+$/, '') : '';
-  const parsed = new URL(url);
-  return { url, origin: parsed.origin, basePath: parsed.pathname.replace(/\/+$/, '') };
+  return { url, origin: new URL(url).origin, basePath: basePathOf(doc as OpenApiDocument) };
 }

@@ -1,5 +1,9 @@
 /** @import { Location, UserContext } from '@redocly/openapi-core' */
 
+// The lint rules run on the split source (openapi/*.yaml and the files it references), not on a bundle:
+// a $ref there names another file relative to the one it is written in, which only Redocly's resolver
+// (ctx.resolve, with the files it already loaded) can follow. The contract's deref (@starship/contract/
+// pointer) follows references inside one bundled document, so it is the wrong tool here, not a second copy.
 // A $ref may land on another $ref (a components alias of a split file); the bound stops a cyclic chain.
 const MAX_HOPS = 32;
 

@@ -3,10 +3,10 @@
  * parameterless reads answer, every observed response conforms to the baseline as well as to the current
  * spec, and planned endpoints stay behind their feature flag.
  */
-import { loadBaseline } from '@starship/contract';
+import { loadBaseline, isObject } from '@starship/contract';
 import type { StarshipOperationId } from '@starship/spec/starship-operations';
 import { CLAUSES } from '../clauses.ts';
-import { summarizeReply, errorCode, isObject } from '../fixtures.ts';
+import { summarizeReply, errorCode } from '../fixtures.ts';
 import { expect, type Check } from '../types.ts';
 import { listProblems } from './audit.ts';
 import { baselineSpec, problemsAgainst } from './schema.ts';

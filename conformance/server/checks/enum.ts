@@ -3,9 +3,9 @@
  * in any case. Which response keys hold enums is read from the bundled spec, so a new enum field is
  * covered without touching this file.
  */
-import { deref, loadSpec } from '@starship/contract';
+import { deref, loadSpec, isObject } from '@starship/contract';
 import { CLAUSES } from '../clauses.ts';
-import { expectStatus, isObject } from '../fixtures.ts';
+import { expectStatus } from '../fixtures.ts';
 import { expect, fail, type Check } from '../types.ts';
 import { audited, listProblems } from './audit.ts';
 
@@ -29,8 +29,8 @@ function enumKeys(): Set<string> {
       if (Array.isArray(values) && values.every((v) => typeof v === 'string' && UPPER.test(v))) keys.add(name);
       walk(child);
     }
-    for (const branch of [...(schema.allOf ?? []), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) walk(branch);
-    if (schema.items) walk(schema.items);
+    for (const keyword of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(schema[keyword])) schema[keyword].forEach(walk);
+    if (schema.items !== undefined) walk(schema.items);
   };
   for (const schema of Object.values(spec.components?.schemas ?? {})) walk(schema);
   return keys;

@@ -4,8 +4,9 @@
  * checks read every exchange the run recorded, so they run after all others.
  */
 import { starshipOperations } from '@starship/spec/starship-operations';
+import { isObject } from '@starship/contract';
 import { CLAUSES } from '../clauses.ts';
-import { expectError, isObject, orderTarget, randomAmount } from '../fixtures.ts';
+import { expectError, orderTarget, randomAmount } from '../fixtures.ts';
 import { expect, type Check } from '../types.ts';
 import { audited, listProblems } from './audit.ts';
 

@@ -4,10 +4,11 @@
  * one 409; rejections store nothing; keys are scoped per partner.
  */
 import { randomUUID } from 'node:crypto';
+import { isObject } from '@starship/contract';
 import type { Reply } from '../api-client.ts';
 import { CLAUSES } from '../clauses.ts';
 import type { SuiteContext } from '../context.ts';
-import { summarizeReply, errorCode, expectError, expectStatus, isObject, orderBody, partnerId, placeOrder } from '../fixtures.ts';
+import { summarizeReply, errorCode, expectError, expectStatus, orderBody, partnerId, placeOrder } from '../fixtures.ts';
 import { expect, type Check } from '../types.ts';
 
 const newKey = () => `conf-${randomUUID()}`;

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { verifyWebhook } from '@starship/sdk';
+import { isObject } from '@starship/contract';
 import { CLAUSES } from '../clauses.ts';
 import type { SuiteContext } from '../context.ts';
-import { expectStatus, isObject, orderBody, placeDelivered, placeOrder, type Json } from '../fixtures.ts';
+import { expectStatus, orderBody, placeDelivered, placeOrder, type Json } from '../fixtures.ts';
 import type { Delivery } from '../receiver.ts';
 import { expect, fail, skip, type Check } from '../types.ts';
 
@@ -124,7 +125,7 @@ export const WH_CHECKS: Check[] = [
       const { json, headers } = await firstDelivery(ctx);
       expect(isObject(json), 'the delivery body is not a JSON object');
       expect(typeof json.event_id === 'string' && json.event_id.startsWith('evt_'), `event_id is ${JSON.stringify(json.event_id)}`);
-      expect(ORDER_EVENTS.includes(json.event_type), `event_type is ${JSON.stringify(json.event_type)}`);
+      expect(typeof json.event_type === 'string' && ORDER_EVENTS.includes(json.event_type), `event_type is ${JSON.stringify(json.event_type)}`);
       expect(typeof json.created_at === 'string' && !Number.isNaN(Date.parse(json.created_at)), `created_at is ${JSON.stringify(json.created_at)}`);
       expect(isObject(json.data), 'data is not an object');
       expect(headers['x-event-id'] === json.event_id && headers['x-event-type'] === json.event_type, `X-Event-Id/X-Event-Type headers are ${JSON.stringify(headers['x-event-id'])}/${JSON.stringify(headers['x-event-type'])}`);

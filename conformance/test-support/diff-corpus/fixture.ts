@@ -1,11 +1,11 @@
-import type { JsonObject } from '../../diff/document.ts';
+import type { Json } from '@starship/contract';
 
 /**
  * The corpus's base: a small spec with the shape of the Starship partner API (split into the same concepts:
  * signing extensions, error envelope with `x-starship-error-codes`, paginated list, idempotent signed write,
  * planned operation, 3.1 webhooks with the event envelope, shared components). Cases edit a copy of it.
  */
-export type Spec = JsonObject & {
+export type Spec = Json & {
   paths: Record<string, any>;
   webhooks: Record<string, any>;
   components: { schemas: Record<string, any>; parameters: Record<string, any>; headers: Record<string, any>; responses: Record<string, any>; securitySchemes: Record<string, any> };
