@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
-import { canonicalJson } from './canonical-json.ts';
 import { keyIdOf, signReport, verifyReport } from './report-signature.ts';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -10,11 +9,6 @@ const report = {
   summary: { pass: 0, fail: 1, warn: 0, skip: 0 },
   certification: { session_id: 'cert_1', run: { exit_code: null, timed_out: false, duration_ms: 10 } },
 };
-
-test('canonical JSON: sorted keys at every depth, no whitespace, undefined members dropped', () => {
-  assert.equal(canonicalJson({ b: [2, { d: null, c: 'é' }], a: true, u: undefined }), '{"a":true,"b":[2,{"c":"é","d":null}]}');
-  assert.throws(() => canonicalJson({ n: Number.NaN }), /no form/);
-});
 
 test('a signed report verifies, whatever its whitespace or key order', () => {
   const signed = signReport(report, privateKey);

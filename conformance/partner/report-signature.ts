@@ -1,11 +1,11 @@
 /**
- * Signed certification reports: the sandbox signs the canonical JSON (canonical-json.ts) of the report
+ * Signed certification reports: the sandbox signs the canonical JSON (@starship/contract, canonical-json.ts) of the report
  * without its `signature` member with its Ed25519 key; anyone holding the public key checks that nothing in
  * the report was changed. `key_id` names the key (sha256 of its SPKI DER, 16 hex) so a verifier given the
  * wrong key says so instead of "edited".
  */
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '@starship/contract';
 
 export const SIGNATURE_ALGORITHM = 'Ed25519';
 

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { canonicalJson } from '@starship/contract';
 import { ApiError } from '../api-error.ts';
 import type { Engine, IdempotencyScope } from '../engine.ts';
 import { contextOf } from './context.ts';
@@ -24,19 +25,7 @@ declare global {
   }
 }
 
-/** JSON with object keys sorted at every depth: equal for semantically equal bodies. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** sha256 of method, path and query as sent (one trailing slash ignored), and the canonical JSON body. */
+/** sha256 of method, path and query as sent (one trailing slash ignored), and the canonical JSON body (none: null). */
 export function requestFingerprint(req: Request): string {
   const [path = '', query] = req.originalUrl.split('?', 2);
   const target = path.replace(/(.)\/$/, '$1') + (query === undefined ? '' : `?${query}`);
