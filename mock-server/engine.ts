@@ -93,13 +93,13 @@ export interface Engine {
   // Authentication
   findPartnerByApiKey(apiKey: string): Promise<PartnerCredentials | undefined>;
 
-  // Idempotency: claim() holds a NEW key while its request runs (engine/idempotency.ts); a successful write
-  // stores the record inside its own transaction (placeOrder's `idempotency` argument; 24 h retention on
-  // the virtual clock) and lets go of the claim once committed; release() lets go of it when the request
-  // fails, so nothing is stored for a rejection.
+  // Idempotency: claim() holds a NEW key while its request runs (engine/idempotency.ts); a write may store
+  // the record inside its own transaction (placeOrder's `idempotency` argument; 24 h retention on the
+  // virtual clock) and lets go of the claim once committed; release() lets go of it when the request
+  // fails, so nothing is stored for a rejection. The HTTP layer settles every claim (http/idempotency.ts).
   claimIdempotencyKey(scope: IdempotencyScope): Promise<IdempotencyClaim>;
   releaseIdempotencyKey(scope: IdempotencyScope): Promise<void>;
-  /** For writes that do not complete the record in their own transaction (webhook upsert, secret rotation). */
+  /** Stores a successful response for the claim, unless the write's own transaction already stored it (placeOrder). */
   completeIdempotencyKey(scope: IdempotencyScope, response: StoredResponse): Promise<void>;
 
   // Catalog (delivery_time is computed live from inventory)

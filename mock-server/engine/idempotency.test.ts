@@ -12,6 +12,8 @@ backendTest('claim outcomes: NEW, IN_USE, MISMATCH, REPLAYED, and NEW again afte
   assert.deepEqual(await engine.claimIdempotencyKey({ ...scope, fingerprint: 'fp-b' }), { outcome: 'MISMATCH' });
 
   const order = await engine.placeOrder(partner.partner_id, { product_id: 1001, amount: '25.00', quantity: 1 }, scope);
+  // The HTTP layer completes every claim after its handler; the order's own transaction already did.
+  await engine.completeIdempotencyKey(scope, { status: 200, body: order, headers: {} });
   const replay = await engine.claimIdempotencyKey(scope);
   assert.deepEqual(replay, { outcome: 'REPLAYED', response: { status: 200, body: order, headers: {} } });
   assert.deepEqual(await engine.claimIdempotencyKey({ ...scope, fingerprint: 'fp-b' }), { outcome: 'MISMATCH' });

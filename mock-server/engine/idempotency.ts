@@ -113,6 +113,8 @@ interface Running {
 export class IdempotencyStore {
   #claims = 0;
   readonly #running = new Map<string, Running>();
+  /** The requests (by their scope object) whose record is stored: a second completion is a no-op. */
+  readonly #completed = new WeakSet<IdempotencyScope>();
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -153,7 +155,12 @@ export class IdempotencyStore {
 
   /** The claim's record is stored (complete() committed): a shared claim row already became that record. */
   completed(scope: IdempotencyScope): void {
+    this.#completed.add(scope);
     if (!this.ctx.shared) this.#running.delete(runningId(scope));
+  }
+
+  isCompleted(scope: IdempotencyScope): boolean {
+    return this.#completed.has(scope);
   }
 
   async #claimRow(scope: IdempotencyScope): Promise<IdempotencyClaim> {

@@ -83,6 +83,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
     claimIdempotencyKey: (scope) => idempotency.claim(scope),
     releaseIdempotencyKey: (scope) => idempotency.release(scope),
     completeIdempotencyKey: async (scope, response) => {
+      if (idempotency.isCompleted(scope)) return;
       await idempotency.complete(db, scope, response);
       idempotency.completed(scope);
     },

@@ -6,9 +6,11 @@ import type { IdempotencyClaim, IdempotencyScope, StoredResponse } from '../engi
 import { contextOf, type RequestContext } from './context.ts';
 import { idempotency, releaseIdempotencyOnError, requireIdempotencyKey } from './idempotency.ts';
 import { buildOperationTable } from './operations.ts';
+import { partnerHandlers, partnerRoutes } from './partner-routes.ts';
 import { rawBody } from './raw-body.ts';
 import { resolveOperation } from './resolve-operation.ts';
 import { loadSpec } from '@starship/contract';
+import { newPartner, startEngine } from '../test-support/engine.ts';
 import { json, pipeline, serve, silentLogger } from '../test-support/http-harness.ts';
 
 /** The engine's side of the contract, in memory: one record per (partner, key). */
@@ -114,4 +116,56 @@ test('claim outcomes: NEW runs once, REPLAYED answers the stored response, MISMA
   } finally {
     await served.close();
   }
+});
+
+test('a handler that never mentions its Idempotency-Key has it settled: a success stored, a returned or thrown error released', async (t) => {
+  const engine = await startEngine(t, 'memory');
+  const { partner_id: partnerId } = await newPartner(engine);
+  let executions = 0;
+  let answer: 'created' | 'refused' | 'thrown' = 'created';
+  // Written as a new handler would be, without any completion call (the middleware's job).
+  const upsertWebhook: typeof partnerHandlers.upsertWebhook = async ({ body }, context) => {
+    executions++;
+    if (answer === 'thrown') throw new ApiError(503, 'E_SERVICE_UNAVAILABLE', 'thrown by the handler');
+    if (answer === 'refused') return { status: 422, body: { error: { name: 'Unprocessable', code: 'E_VALIDATION_FAILURE', message: 'returned by the handler' } } };
+    const { endpoint } = await context.engine.upsertWebhook(context.partnerId, body);
+    return { status: 201, body: endpoint };
+  };
+  const asPartner: RequestHandler = (_req, res, next) => {
+    contextOf(res).partner = { partnerId, apiKey: 'pk', apiSecret: 'sk', ipAllowlist: [] };
+    next();
+  };
+  const served = await serve(
+    pipeline([rawBody(), resolveOperation(buildOperationTable(loadSpec('starship'))), asPartner, requireIdempotencyKey(), idempotency(engine)], {
+      mount: '/api/v1',
+      terminal: partnerRoutes(engine, { ...partnerHandlers, upsertWebhook }),
+      after: [releaseIdempotencyOnError(engine, silentLogger)],
+    }),
+  );
+  t.after(() => served.close());
+  const register = (key: string) =>
+    fetch(`${served.url}/api/v1/webhooks`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify({ url: 'https://partner.example/hooks', events: ['order.delivered'] }),
+    });
+
+  const first = await register('created');
+  assert.equal(first.status, 201);
+  const created = await json(first);
+  const again = await register('created');
+  assert.equal(again.status, 201, 'the stored answer, not 409 E_IDEMPOTENCY_KEY_IN_USE');
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.deepEqual(await json(again), created);
+  assert.equal(executions, 1);
+
+  answer = 'refused';
+  assert.equal((await register('refused')).status, 422);
+  answer = 'thrown';
+  assert.equal((await register('thrown')).status, 503);
+  answer = 'created';
+  assert.equal((await register('refused')).status, 201, 'a returned error stored nothing');
+  assert.equal((await register('thrown')).status, 201, 'a thrown error stored nothing');
+  assert.equal(executions, 5);
+  assert.equal((await register('thrown')).headers.get('idempotent-replayed'), 'true');
 });

@@ -1,9 +1,15 @@
 /**
  * Idempotency-Key handling (DESIGN "Idempotency"), on operations that declare the header. A key is claimed
- * through the engine: NEW runs the request (the write completes the record in its own transaction, or the
- * handler completes it), REPLAYED answers the stored status, body and headers with `Idempotent-Replayed:
- * true`, MISMATCH is 422 E_IDEMPOTENCY_KEY_REUSED and IN_USE 409 E_IDEMPOTENCY_KEY_IN_USE. A request that
- * then fails releases its claim, so nothing is stored for a rejection.
+ * through the engine: NEW runs the request, REPLAYED answers the stored status, body and headers with
+ * `Idempotent-Replayed: true`, MISMATCH is 422 E_IDEMPOTENCY_KEY_REUSED and IN_USE 409
+ * E_IDEMPOTENCY_KEY_IN_USE.
+ *
+ * A NEW claim is always settled here, whatever the handler did, so no handler has to remember it (a claim
+ * left open answers 409 for 5 minutes): `completeIdempotencyKey` runs between every handler's result and
+ * its sending, and stores a success (unless the write stored it in its own transaction already, as
+ * placeOrder does) or gives the claim back for an error envelope the handler returned;
+ * `releaseIdempotencyOnError` gives it back when the handler threw. So nothing is stored for a rejection,
+ * and a corrected request may reuse the key.
  *
  * `requireIdempotencyKey` runs before the validator: the spec marks the header required, and a missing key
  * must be reported as E_IDEMPOTENCY_KEY_MISSING, not as a generic validation failure.
@@ -15,6 +21,7 @@ import { canonicalJson } from '@starship/contract';
 import { ApiError } from '../api-error.ts';
 import type { Engine, IdempotencyScope } from '../engine.ts';
 import { contextOf } from './context.ts';
+import { headersOf, type BeforeSend } from './send.ts';
 
 declare global {
   namespace Express {
@@ -85,6 +92,17 @@ export function idempotency(engine: Pick<Engine, 'claimIdempotencyKey'>): Reques
       case 'IN_USE':
         throw new ApiError(409, 'E_IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed.');
     }
+  };
+}
+
+/** Settles the request's NEW claim with the handler's result, before it is sent (see the top of this file). */
+export function completeIdempotencyKey(engine: Pick<Engine, 'completeIdempotencyKey' | 'releaseIdempotencyKey'>): BeforeSend {
+  return async (res, result) => {
+    const scope = res.locals.idempotency;
+    if (!scope) return;
+    if (result.status < 400) await engine.completeIdempotencyKey(scope, { status: result.status, body: result.body, headers: headersOf(result) });
+    else await engine.releaseIdempotencyKey(scope);
+    res.locals.idempotency = undefined;
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * Every partner operation, by operationId, on top of the engine. Requests arrive authenticated, signed,
  * validated and with their Idempotency-Key claimed; handlers only translate between the spec's request and
- * response shapes and the engine.
+ * response shapes and the engine. The claim is settled for them (idempotency.ts completeIdempotencyKey);
+ * only a write that stores it in its own transaction (placeOrder) is handed the scope.
  */
 import type { RequestHandler } from 'express';
 import type { StarshipHandlers } from '@starship/spec/starship-operations';
 import type { Engine, IdempotencyScope } from '../engine.ts';
 import { contextOf } from './context.ts';
+import { completeIdempotencyKey } from './idempotency.ts';
 import { pageResponse } from './pagination.ts';
 import { dispatch } from './send.ts';
 
@@ -42,11 +44,9 @@ export const partnerHandlers: StarshipHandlers<PartnerContext> = {
   listWallets: async ({ query }, { engine, partnerId }) => pageResponse(await engine.listWallets(partnerId, query), query),
   listTransactions: async ({ query }, { engine, partnerId }) =>
     pageResponse(await engine.listTransactions(partnerId, query), query),
-  upsertWebhook: async ({ body }, { engine, partnerId, idempotency }) => {
+  upsertWebhook: async ({ body }, { engine, partnerId }) => {
     const { created, endpoint } = await engine.upsertWebhook(partnerId, body);
-    const response = { status: created ? (201 as const) : (200 as const), body: endpoint };
-    if (idempotency) await engine.completeIdempotencyKey(idempotency, { ...response, headers: {} });
-    return response;
+    return { status: created ? 201 : 200, body: endpoint };
   },
   listWebhooks: async ({ query }, { engine, partnerId }) => pageResponse(await engine.listWebhooks(partnerId, query), query),
   updateWebhook: async ({ path, body }, { engine, partnerId }) => ({
@@ -57,22 +57,25 @@ export const partnerHandlers: StarshipHandlers<PartnerContext> = {
     await engine.deleteWebhook(partnerId, path.webhook_id);
     return { status: 204, body: undefined };
   },
-  rotateWebhookSecret: async ({ path }, { engine, partnerId, idempotency }) => {
-    const response = { status: 200 as const, body: await engine.rotateWebhookSecret(partnerId, path.webhook_id) };
-    if (idempotency) await engine.completeIdempotencyKey(idempotency, { ...response, headers: {} });
-    return response;
-  },
+  rotateWebhookSecret: async ({ path }, { engine, partnerId }) => ({
+    status: 200,
+    body: await engine.rotateWebhookSecret(partnerId, path.webhook_id),
+  }),
   getReconciliation: async ({ path }, { engine, partnerId }) => ({
     status: 200,
     body: await engine.getReconciliation(partnerId, path.date),
   }),
 };
 
-export function partnerRoutes(engine: Engine): RequestHandler {
-  return dispatch(partnerHandlers, (_req, res) => {
-    const partner = contextOf(res).partner;
-    if (!partner) throw new Error('partner routes must run after authentication');
-    const idempotency = res.locals.idempotency;
-    return { engine, partnerId: partner.partnerId, ...(idempotency ? { idempotency } : {}) };
-  });
+export function partnerRoutes(engine: Engine, handlers: StarshipHandlers<PartnerContext> = partnerHandlers): RequestHandler {
+  return dispatch(
+    handlers,
+    (_req, res) => {
+      const partner = contextOf(res).partner;
+      if (!partner) throw new Error('partner routes must run after authentication');
+      const idempotency = res.locals.idempotency;
+      return { engine, partnerId: partner.partnerId, ...(idempotency ? { idempotency } : {}) };
+    },
+    completeIdempotencyKey(engine),
+  );
 }

@@ -7,11 +7,14 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { contextOf } from './context.ts';
 
-interface HandlerResult {
+export interface HandlerResult {
   status: number;
   body?: unknown;
   headers?: Record<string, unknown>;
 }
+
+/** Runs after the handler and before its result is sent (the Idempotency-Key completion). */
+export type BeforeSend = (res: Response, result: HandlerResult) => Promise<void>;
 
 type Handler<Context> = (request: never, context: Context) => Promise<HandlerResult>;
 
@@ -21,10 +24,15 @@ function pathParams(req: Request): Record<string, unknown> {
   return openapi?.pathParams ?? req.params;
 }
 
+/** A result's headers as they are sent: undefined ones left out, the others as text. */
+export function headersOf(result: HandlerResult): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) if (value !== undefined) headers[name] = String(value);
+  return headers;
+}
+
 export function send(res: Response, result: HandlerResult): void {
-  for (const [name, value] of Object.entries(result.headers ?? {})) {
-    if (value !== undefined) res.set(name, String(value));
-  }
+  for (const [name, value] of Object.entries(headersOf(result))) res.set(name, value);
   res.status(result.status);
   if (result.body === undefined) res.end();
   else res.json(result.body);
@@ -33,6 +41,7 @@ export function send(res: Response, result: HandlerResult): void {
 export function dispatch<Id extends string, Context>(
   handlers: Record<Id, Handler<Context>>,
   contextFor: (req: Request, res: Response) => Context,
+  beforeSend?: BeforeSend,
 ): RequestHandler {
   const byId = new Map(Object.entries(handlers) as [string, (request: unknown, context: Context) => Promise<HandlerResult>][]);
   return async (req, res) => {
@@ -40,6 +49,8 @@ export function dispatch<Id extends string, Context>(
     const handler = operationId === undefined ? undefined : byId.get(operationId);
     if (!handler) throw new Error(`no handler for operation ${String(operationId)}`);
     const request = { path: pathParams(req), query: req.query, headers: req.headers, body: req.body };
-    send(res, await handler(request, contextFor(req, res)));
+    const result = await handler(request, contextFor(req, res));
+    await beforeSend?.(res, result);
+    send(res, result);
   };
 }
