@@ -138,6 +138,8 @@ export interface Engine {
   getClock(): Promise<C['Clock']>;
   advanceClock(seconds: number): Promise<C['Clock']>;
   getSettings(): Promise<C['Settings']>;
+  /** 404 E_FEATURE_DISABLED for a planned operation (x-starship-planned) while its feature flag is off. */
+  requireOperationEnabled(operationId: string): Promise<void>;
   updateSettings(patch: C['SettingsPatch']): Promise<C['Settings']>;
   resetSandbox(): Promise<void>;
 

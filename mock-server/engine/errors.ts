@@ -17,6 +17,7 @@ export function insufficientFunds(message: string): ApiError {
   return new ApiError(422, 'E_INSUFFICIENT_FUNDS', message);
 }
 
-export function featureDisabled(flag: string): ApiError {
-  return new ApiError(404, 'E_FEATURE_DISABLED', `This planned operation is not enabled (feature flag ${flag} is off).`);
+/** A planned operation asked for while its feature flag is off (the HTTP gate and the engine say it alike). */
+export function featureDisabled(operationId: string, flag: string): ApiError {
+  return new ApiError(404, 'E_FEATURE_DISABLED', `${operationId} is planned and not enabled (feature flag ${flag} is off).`);
 }

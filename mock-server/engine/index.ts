@@ -29,7 +29,7 @@ import { RequestLog } from './request-log.ts';
 import { resetSandbox } from './reset.ts';
 import { checkKey, ensureInitialStock, seedCatalog } from './seed.ts';
 import { sharedRateWindows } from './rate-limit-windows.ts';
-import { readSettings, updateSettings } from './settings.ts';
+import { readSettings, requireOperationEnabled, updateSettings } from './settings.ts';
 import { listTransactions, listWallets } from './wallets.ts';
 import { setWalletThreshold } from './wallet-thresholds.ts';
 import { injectWebhookFault, listDeliveries } from './deliveries.ts';
@@ -132,6 +132,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
       return clockView();
     },
     getSettings: () => readSettings(db),
+    requireOperationEnabled: (operationId) => requireOperationEnabled(db, operationId),
     updateSettings: (patch) => updateSettings(ctx, patch),
     resetSandbox: async () => {
       // Buffered entries belong to requests before the reset: written first, so the reset wipes them too.

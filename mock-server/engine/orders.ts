@@ -10,7 +10,7 @@ import { formatMinor } from '../domain/money.ts';
 import { FAILED_STATE, fulfillmentState, isBulk, type OrderState } from '../domain/order-rules.ts';
 import type { IdempotencyScope, ListResult, OrderQuery, S } from '../engine.ts';
 import type { EngineContext, Executor } from './context.ts';
-import { featureDisabled, insufficientFunds, invalid, notFound } from './errors.ts';
+import { insufficientFunds, invalid, notFound } from './errors.ts';
 import { cacheUnits, defaultVendor, insertItems, insertOrder, syntheticCacheUnits, timelineNote, vendorUnits, type Unit } from './fulfillment.ts';
 import type { IdempotencyStore } from './idempotency.ts';
 import { availableCount } from './inventory.ts';
@@ -18,7 +18,7 @@ import { resolveLine, type OrderLine } from './order-line.ts';
 import { recordOrderEvent } from './outbox.ts';
 import { findOrder, loadItemViews, renderOrder, type ItemRow, type ItemView, type OrderRow } from './order-view.ts';
 import { pageOf } from './pagination.ts';
-import { autoVendorFulfill, isFlagOn } from './settings.ts';
+import { autoVendorFulfill, requireOperationEnabled } from './settings.ts';
 import { isoBound } from './time-filters.ts';
 import { moveMoney } from './wallets.ts';
 
@@ -202,7 +202,7 @@ export async function listOrders(ctx: EngineContext, partnerId: string, query: O
 }
 
 export async function simulateOrder(ctx: EngineContext, partnerId: string, body: S['CreateOrderRequest']): Promise<S['OrderSimulation']> {
-  if (!(await isFlagOn(ctx.db, 'order_simulation'))) throw featureDisabled('ORDER_SIMULATION');
+  await requireOperationEnabled(ctx.db, 'simulateOrder');
   const line = resolveLine(ctx.catalog, body);
   const magic = applicableMagic(body.reference, line);
   const { fromCache, state } = await predict(ctx, line, magic, isBulk(line.quantity));

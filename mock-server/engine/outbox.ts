@@ -17,7 +17,7 @@ import { orderEventType } from '../domain/webhook-rules.ts';
 import type { S } from '../engine.ts';
 import type { EngineContext, Executor } from './context.ts';
 import { timelineOf, type ItemRow, type OrderRow } from './order-view.ts';
-import { isFlagOn } from './settings.ts';
+import { isEventEnabled } from './settings.ts';
 
 /** An item as an order event shows it: its voucher's expiry, never the voucher. */
 export interface EventItem {
@@ -141,7 +141,7 @@ export async function recordBalanceCrossing(
   const { thresholdMinor: threshold } = wallet;
   if (threshold === null || threshold === undefined) return;
   if (!(wallet.beforeMinor >= threshold && wallet.afterMinor < threshold)) return;
-  if (!(await isFlagOn(exec, 'webhook_wallet_balance_threshold'))) return;
+  if (!(await isEventEnabled(exec, 'wallet.balance_threshold'))) return;
   await recordEvent(ctx, exec, {
     partnerId: wallet.partnerId,
     type: 'wallet.balance_threshold',
@@ -156,7 +156,7 @@ export async function recordDrift(
   exec: Executor,
   drift: { partnerId: string; date: string; orderId: string; vendor: Vendor; productId: number; detectedAt: string; resolution: S['ReconciliationResolution'] },
 ): Promise<void> {
-  if (!(await isFlagOn(exec, 'webhook_reconciliation_drift'))) return;
+  if (!(await isEventEnabled(exec, 'reconciliation.drift'))) return;
   await recordEvent(ctx, exec, {
     partnerId: drift.partnerId,
     type: 'reconciliation.drift',

@@ -10,16 +10,16 @@ import type { Database } from '../db/schema.ts';
 import type { Vendor } from '../domain/enums.ts';
 import type { C, S } from '../engine.ts';
 import type { EngineContext } from './context.ts';
-import { featureDisabled, invalid, invalidOrderState, notFound } from './errors.ts';
+import { invalid, invalidOrderState, notFound } from './errors.ts';
 import { defaultVendor } from './fulfillment.ts';
 import { findOrder } from './order-view.ts';
 import { recordDrift } from './outbox.ts';
-import { isFlagOn } from './settings.ts';
+import { requireOperationEnabled } from './settings.ts';
 
 type DriftRow = Database['reconciliation_drifts'];
 
 export async function getReconciliation(ctx: EngineContext, partnerId: string, date: string): Promise<S['Reconciliation']> {
-  if (!(await isFlagOn(ctx.db, 'reconciliation_api'))) throw featureDisabled('RECONCILIATION_API');
+  await requireOperationEnabled(ctx.db, 'getReconciliation');
   const start = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00.000Z`) : undefined;
   if (!start || Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== date) throw invalid('date must be an ISO date (YYYY-MM-DD)');
   const from = start.toISOString();

@@ -3,23 +3,31 @@
  * ALLOW_AUTO_VENDOR_FULFILL (product ids, default none) and the feature flags of planned features (all off).
  * Stored as rows of the `settings` table, read per use (no in-process cache, so several sandbox processes
  * sharing a database agree).
+ *
+ * Which flag switches which operation or webhook event is read from the partner spec once (the contract's
+ * featureTable over `x-starship-planned` / `x-starship-feature-flag`); the HTTP gate, the engine's planned
+ * operations, webhook subscriptions and event emission all ask the functions below.
  */
+import { featureTable, flagSettingKey, loadSpec } from '@starship/contract';
 import type { C } from '../engine.ts';
 import type { EngineContext, Executor } from './context.ts';
-import { invalid } from './errors.ts';
+import { featureDisabled, invalid } from './errors.ts';
 
 export type Settings = C['Settings'];
 export type FeatureFlag = keyof C['FeatureFlags'];
 
+const FEATURES = featureTable(loadSpec('starship'));
+
+/** The settings key of a spec flag (`ORDER_SIMULATION` → `order_simulation`); the sandbox spec's FeatureFlags lists each (tested). */
+export const settingOf = (flag: string): FeatureFlag => flagSettingKey(flag) as FeatureFlag;
+
+/** Every webhook event type of the partner spec, with the flag of a planned one (undefined: released). */
+export const WEBHOOK_EVENT_FLAGS: ReadonlyMap<string, string | undefined> = FEATURES.events;
+
 export const DEFAULT_SETTINGS: Settings = {
   disable_auto_order_retry: true,
   allow_auto_vendor_fulfill: [],
-  feature_flags: {
-    reconciliation_api: false,
-    order_simulation: false,
-    webhook_reconciliation_drift: false,
-    webhook_wallet_balance_threshold: false,
-  },
+  feature_flags: Object.fromEntries(FEATURES.flags.map((flag) => [settingOf(flag), false])) as C['FeatureFlags'],
 };
 
 const KEYS = ['disable_auto_order_retry', 'allow_auto_vendor_fulfill', 'feature_flags'] as const;
@@ -37,6 +45,18 @@ export async function readSettings(exec: Executor): Promise<Settings> {
 
 export async function isFlagOn(exec: Executor, flag: FeatureFlag): Promise<boolean> {
   return (await readSettings(exec)).feature_flags[flag];
+}
+
+/** 404 E_FEATURE_DISABLED for a planned operation whose flag is off; any other operation passes without a read. */
+export async function requireOperationEnabled(exec: Executor, operationId: string): Promise<void> {
+  const flag = FEATURES.operations.get(operationId);
+  if (flag !== undefined && !(await isFlagOn(exec, settingOf(flag)))) throw featureDisabled(operationId, flag);
+}
+
+/** Whether an event is emitted: released ones always, planned ones while their flag is on. */
+export async function isEventEnabled(exec: Executor, eventType: string): Promise<boolean> {
+  const flag = FEATURES.events.get(eventType);
+  return flag === undefined || isFlagOn(exec, settingOf(flag));
 }
 
 export async function autoVendorFulfill(exec: Executor, productId: number): Promise<boolean> {

@@ -10,15 +10,10 @@ import type { ListResult, PageQuery, S } from '../engine.ts';
 import type { EngineContext, Executor } from './context.ts';
 import { invalid, notFound } from './errors.ts';
 import { pageOf } from './pagination.ts';
-import { readSettings, type FeatureFlag } from './settings.ts';
+import { readSettings, settingOf, WEBHOOK_EVENT_FLAGS } from './settings.ts';
 
 export const PREVIOUS_SECRET_TTL_SECONDS = 24 * 60 * 60;
 
-const RELEASED_EVENTS: readonly WebhookEventType[] = ['order.pending', 'order.delivered', 'order.partially_delivered', 'order.cancelled', 'order.failed'];
-const PLANNED_EVENTS: Partial<Record<WebhookEventType, FeatureFlag>> = {
-  'reconciliation.drift': 'webhook_reconciliation_drift',
-  'wallet.balance_threshold': 'webhook_wallet_balance_threshold',
-};
 
 type EndpointRow = Database['webhook_endpoints'];
 
@@ -153,12 +148,9 @@ async function checkedEvents(exec: Executor, requested: readonly string[], probl
   const messages = problems.filter((p): p is string => p !== undefined);
   if (events.length === 0) messages.push('events must name at least one event type');
   for (const event of events) {
-    const flag = PLANNED_EVENTS[event];
-    if (flag) {
-      if (!flags[flag]) messages.push(`${event} is a planned event and cannot be subscribed to yet (feature flag ${flag.toUpperCase()} is off)`);
-    } else if (!RELEASED_EVENTS.includes(event)) {
-      messages.push(`${event} is not a webhook event type`);
-    }
+    const flag = WEBHOOK_EVENT_FLAGS.get(event);
+    if (!WEBHOOK_EVENT_FLAGS.has(event)) messages.push(`${event} is not a webhook event type`);
+    else if (flag !== undefined && !flags[settingOf(flag)]) messages.push(`${event} is a planned event and cannot be subscribed to yet (feature flag ${flag} is off)`);
   }
   if (messages.length) throw invalid(...messages);
   return events;

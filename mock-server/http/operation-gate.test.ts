@@ -1,23 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { C } from '../engine.ts';
 import { operationGate } from './operation-gate.ts';
 import { buildOperationTable } from './operations.ts';
 import { resolveOperation } from './resolve-operation.ts';
 import { loadSpec } from '@starship/contract';
+import { startEngine } from '../test-support/engine.ts';
 import { json, pipeline, serve } from '../test-support/http-harness.ts';
 
-const flags: C['FeatureFlags'] = {
-  reconciliation_api: false,
-  order_simulation: false,
-  webhook_reconciliation_drift: false,
-  webhook_wallet_balance_threshold: false,
-};
-const engine = {
-  getSettings: async (): Promise<C['Settings']> => ({ disable_auto_order_retry: true, allow_auto_vendor_fulfill: [], feature_flags: { ...flags } }),
-};
-
-test('unknown route 404, wrong method 405 with Allow, planned operation 404 E_FEATURE_DISABLED until its flag is on', async () => {
+test('unknown route 404, wrong method 405 with Allow, planned operation 404 E_FEATURE_DISABLED until its flag is on', async (t) => {
+  const engine = await startEngine(t, 'memory');
   const table = buildOperationTable(loadSpec('starship'));
   const served = await serve(pipeline([resolveOperation(table), operationGate(table, engine)], { mount: '/api/v1' }));
   try {
@@ -37,8 +28,9 @@ test('unknown route 404, wrong method 405 with Allow, planned operation 404 E_FE
     const body = await json(planned);
     assert.equal(body.error.code, 'E_FEATURE_DISABLED');
     assert.equal(body.error.name, 'FeatureDisabled');
+    assert.equal(body.error.message, 'getReconciliation is planned and not enabled (feature flag RECONCILIATION_API is off).');
 
-    flags.reconciliation_api = true;
+    await engine.updateSettings({ feature_flags: { reconciliation_api: true } });
     assert.equal((await fetch(`${served.url}/api/v1/reconciliation/2026-04-14`)).status, 200);
     assert.equal((await fetch(`${served.url}/api/v1/orders/simulate`, { method: 'POST' })).status, 404, 'each flag gates its own operation');
   } finally {

@@ -10,10 +10,7 @@ import { notFound } from './api-errors.ts';
 import { contextOf } from './context.ts';
 import type { OperationTable } from './operations.ts';
 
-/** `RECONCILIATION_API` → the settings key `reconciliation_api`. */
-const settingsKey = (flag: string) => flag.toLowerCase();
-
-export function operationGate(table: OperationTable, engine: Pick<Engine, 'getSettings'>): RequestHandler {
+export function operationGate(table: OperationTable, engine: Pick<Engine, 'requireOperationEnabled'>): RequestHandler {
   return async (req, res, next) => {
     const operation = contextOf(res).operation;
     if (!operation) {
@@ -25,12 +22,7 @@ export function operationGate(table: OperationTable, engine: Pick<Engine, 'getSe
       }
       throw notFound(`No operation at ${req.method} ${req.path}.`);
     }
-    if (operation.featureFlag) {
-      const { feature_flags: flags } = await engine.getSettings();
-      if ((flags as Record<string, boolean | undefined>)[settingsKey(operation.featureFlag)] !== true) {
-        throw new ApiError(404, 'E_FEATURE_DISABLED', `${operation.operationId} is planned and not enabled (feature flag ${operation.featureFlag}).`);
-      }
-    }
+    await engine.requireOperationEnabled(operation.operationId);
     next();
   };
 }

@@ -38,7 +38,7 @@ test('matching ignores case and one trailing slash; a literal segment beats a te
   assert.deepEqual(partner.match('PATCH', '/api/v1/webhooks/wh_1'), { kind: 'METHOD_NOT_ALLOWED', allow: ['PUT', 'DELETE'] });
 });
 
-test('each operation carries its rate-limit class, feature flag and Idempotency-Key requirement from the spec', () => {
+test('each operation carries its rate-limit class and Idempotency-Key requirement from the spec', () => {
   const op = (id: string) => partner.byId.get(id)!;
   assert.equal(op('listProducts').rateLimitClass, 'PRODUCT_LIST');
   assert.equal(op('getProduct').rateLimitClass, 'PRODUCT_DETAILS');
@@ -48,8 +48,5 @@ test('each operation carries its rate-limit class, feature flag and Idempotency-
   assert.equal(op('upsertWebhook').idempotencyKey, 'OPTIONAL');
   assert.equal(op('rotateWebhookSecret').idempotencyKey, 'OPTIONAL');
   assert.equal(op('calculateCharges').idempotencyKey, 'NONE');
-  assert.equal(op('getReconciliation').featureFlag, 'RECONCILIATION_API');
-  assert.equal(op('simulateOrder').featureFlag, 'ORDER_SIMULATION');
-  assert.equal(op('listOrders').featureFlag, undefined);
   assert.ok(op('updateWebhook').parameters.some((p) => p.name === 'webhook_id'), 'path-item parameters are included');
 });

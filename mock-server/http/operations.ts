@@ -14,8 +14,6 @@ export interface Operation {
   /** OpenAPI path, relative to the base path (`/products/{product_id}`). */
   path: string;
   rateLimitClass: string;
-  /** `x-starship-feature-flag` of a planned operation (`x-starship-planned: true`). */
-  featureFlag?: string;
   idempotencyKey: 'REQUIRED' | 'OPTIONAL' | 'NONE';
   /** Dereferenced parameters (path item's and operation's). */
   parameters: Json[];
@@ -78,9 +76,6 @@ export function buildOperationTable(doc: OpenApiDocument): OperationTable {
         idempotencyKey: idempotency ? (idempotency.required === true ? 'REQUIRED' : 'OPTIONAL') : 'NONE',
         parameters,
       };
-      if (op['x-starship-planned'] === true && typeof op['x-starship-feature-flag'] === 'string') {
-        operation.featureFlag = op['x-starship-feature-flag'];
-      }
       if (isObject(media) && media.schema !== undefined) operation.bodySchema = media.schema;
       byMethod.set(operation.method, operation);
       operations.push(operation);
