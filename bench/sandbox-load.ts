@@ -3,6 +3,7 @@
  * signed POST /orders request (a unique Idempotency-Key and a fresh signature on every request).
  */
 import type autocannon from 'autocannon';
+import { createControlClient, type ControlClient } from '@starship/conformance/control-client';
 import { signRequest } from '@starship/sdk';
 
 export const CONNECTIONS = 32;
@@ -26,28 +27,30 @@ export interface Credentials {
   apiSecret: string;
 }
 
-async function control<T>(origin: string, method: string, route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${origin}/sandbox/v1${route}`, {
-    method,
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+/** The control API of a sandbox the benchmarks started (with ADMIN_TOKEN). */
+export const benchControl = (origin: string): ControlClient => createControlClient({ origin, adminToken: ADMIN_TOKEN });
+
+/** A partner whose limits do not throttle the benchmark and whose wallet does not run dry. */
+export async function benchPartner(control: ControlClient, name: string): Promise<Credentials> {
+  const partner = await control.createPartner({
+    body: {
+      name,
+      wallets: [{ currency: 'USD', balance: '100000000.00' }],
+      ip_allowlist: ['127.0.0.1/32', '::1/128'],
+      rate_limit_overrides: { product_list: 1e9, product_details: 1e9, orders: 1e9, default: 1e9, burst: 1e9 },
+    },
   });
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
+  return { apiKey: partner.api_key, apiSecret: partner.api_secret };
 }
 
-/** A partner whose limits do not throttle the benchmark, a deep wallet and vouchers for every order. */
+/** The benchmark partner and vouchers for every order. */
 export async function prepareSandbox(origin: string, vouchers: number): Promise<Credentials> {
-  const partner = await control<{ api_key: string; api_secret: string }>(origin, 'POST', '/partners', {
-    name: 'Benchmark partner',
-    wallets: [{ currency: 'USD', balance: '100000000.00' }],
-    ip_allowlist: ['127.0.0.1/32', '::1/128'],
-    rate_limit_overrides: { product_list: 1e9, product_details: 1e9, orders: 1e9, default: 1e9, burst: 1e9 },
-  });
+  const control = benchControl(origin);
+  const partner = await benchPartner(control, 'Benchmark partner');
   for (let left = vouchers; left > 0; left -= 10_000) {
-    await control(origin, 'POST', '/inventory/pump', { product_id: 1001, amount: '25.00', currency: 'USD', count: Math.min(10_000, left) });
+    await control.pumpInventory({ body: { product_id: 1001, amount: '25.00', currency: 'USD', count: Math.min(10_000, left) } });
   }
-  return { apiKey: partner.api_key, apiSecret: partner.api_secret };
+  return partner;
 }
 
 export function authHeaders(credentials: Credentials): Record<string, string> {

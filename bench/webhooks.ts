@@ -17,10 +17,10 @@ import { signRequest } from '@starship/sdk';
 import { freePort } from '../tools/prism.ts';
 import { repoRoot } from '../tools/repo.ts';
 import { startProcess, cliNode } from './processes.ts';
+import { ADMIN_TOKEN, benchControl, benchPartner } from './sandbox-load.ts';
 
 const ORDERS = Number(process.env.BENCH_WEBHOOK_ORDERS ?? 1_000);
 const IN_FLIGHT = 32;
-const ADMIN_TOKEN = 'bench-admin-token';
 
 interface Arrival {
   eventId: string;
@@ -58,34 +58,21 @@ async function main() {
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
   try {
-    const control = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-      const response = await fetch(`${sandbox.origin}/sandbox/v1${route}`, {
-        method,
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as T;
-    };
-    const partner = await control<{ api_key: string; api_secret: string }>('POST', '/partners', {
-      name: 'Webhook benchmark',
-      wallets: [{ currency: 'USD', balance: '100000000.00' }],
-      ip_allowlist: ['127.0.0.1/32', '::1/128'],
-      rate_limit_overrides: { product_list: 1e9, product_details: 1e9, orders: 1e9, default: 1e9, burst: 1e9 },
-    });
+    const control = benchControl(sandbox.origin);
+    const partner = await benchPartner(control, 'Webhook benchmark');
     const partnerPost = async (route: string, body: unknown, key: string) => {
       const raw = JSON.stringify(body);
-      const signed = signRequest({ secret: partner.api_secret, method: 'POST', path: `/api/v1${route}`, body: raw });
+      const signed = signRequest({ secret: partner.apiSecret, method: 'POST', path: `/api/v1${route}`, body: raw });
       const response = await fetch(`${sandbox.origin}/api/v1${route}`, {
         method: 'POST',
-        headers: { 'X-API-Key': partner.api_key, 'X-API-Secret': partner.api_secret, 'Content-Type': 'application/json', 'Idempotency-Key': key, ...signed.headers },
+        headers: { 'X-API-Key': partner.apiKey, 'X-API-Secret': partner.apiSecret, 'Content-Type': 'application/json', 'Idempotency-Key': key, ...signed.headers },
         body: raw,
       });
       if (!response.ok) throw new Error(`POST ${route}: ${response.status} ${await response.text()}`);
       await response.arrayBuffer();
     };
     await partnerPost('/webhooks', { url: receiverUrl, events: ['order.delivered'] }, 'bench-hook');
-    await control('POST', '/inventory/pump', { product_id: 1001, amount: '25.00', currency: 'USD', count: 2 * ORDERS });
+    await control.pumpInventory({ body: { product_id: 1001, amount: '25.00', currency: 'USD', count: 2 * ORDERS } });
 
     const placeOrders = async (prefix: string) => {
       let next = 0;
@@ -119,13 +106,13 @@ async function main() {
     status = 503;
     await placeOrders('backlog');
     const backlogDeadline = Date.now() + 120_000;
-    while ((await control<unknown[]>('GET', '/webhook-deliveries?status=PENDING&limit=1')).length > 0) {
+    while ((await control.listWebhookDeliveries({ query: { status: 'PENDING', limit: 1 } })).length > 0) {
       if (Date.now() > backlogDeadline) throw new Error('the first attempts of the backlog did not finish');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     status = 204;
     const drainStart = Date.now();
-    await control('POST', '/clock/advance', { seconds: 60 });
+    await control.advanceClock({ body: { seconds: 60 } });
     await waitFor(2 * ORDERS);
     const drainMs = Math.max(...[...arrivals.values()].map((a) => a.arrivedAt)) - drainStart;
 

@@ -64,7 +64,7 @@ test(
       const hook = await clients[(i + 1) % INSTANCES]!.partner(partner, 'POST', '/webhooks', { url: receiver.url, events: EVENTS });
       assert.ok(hook.status < 300, hook.text);
     }
-    const pumped = await clients[1]!.admin('POST', '/inventory/pump', { product_id: PRODUCT, amount: AMOUNT, currency: 'USD', count: POOL });
+    const pumped = await clients[1]!.control.pumpInventory({ body: { product_id: PRODUCT, amount: AMOUNT, currency: 'USD', count: POOL } });
     assert.equal(pumped.available, POOL);
 
     const keyOf = (i: number) => (i < SHARED ? `shared-${Math.floor(i / 2)}` : `solo-${i}`);
@@ -113,7 +113,7 @@ test(
     const expected = new Map(orders.map((o) => [o.id as string, o.status === 'DELIVERED' ? 'order.delivered' : 'order.pending']));
     await receiver.until(() => receiver.eventIds().size >= expected.size, 'every event', 120_000);
     const deliveries = await eventually(async () => {
-      const list = await first.admin('GET', '/webhook-deliveries?limit=10000');
+      const list = await first.control.listWebhookDeliveries({ query: { limit: 10000 } });
       return list.length >= expected.size && list.every((d: any) => d.status === 'SUCCEEDED') && list;
     }, 'every delivery SUCCEEDED');
     assert.deepEqual(
@@ -128,9 +128,9 @@ test(
 
     // State a lone process keeps in memory is shared: the clock, rate limits, faults and the request log.
     const [, second, third] = clients as [SandboxClient, SandboxClient, SandboxClient];
-    const before = Date.parse((await second.admin('GET', '/clock')).now);
-    await first.admin('POST', '/clock/advance', { seconds: 3_600 });
-    assert.ok(Date.parse((await third.admin('GET', '/clock')).now) - before >= 3_600_000, 'an advance on one instance is seen by the others');
+    const before = Date.parse((await second.control.getClock()).now);
+    await first.control.advanceClock({ body: { seconds: 3_600 } });
+    assert.ok(Date.parse((await third.control.getClock()).now) - before >= 3_600_000, 'an advance on one instance is seen by the others');
     for (const client of clients) await client.syncClock();
 
     const limited = await first.createPartner({ rate_limit_overrides: { ...UNLIMITED, burst: 3 } });
@@ -139,7 +139,7 @@ test(
     assert.deepEqual(burst, [200, 200, 200, 429], 'one burst window across instances');
 
     const faultedPartner = partners[2]!;
-    await second.admin('POST', '/faults', { operation_id: 'listWallets', partner_id: faultedPartner.partner_id, count: 2, status: 503 });
+    await second.control.injectFault({ body: { operation_id: 'listWallets', partner_id: faultedPartner.partner_id, count: 2, status: 503 } });
     const faulted = [];
     for (const client of [third, first, second]) faulted.push((await client.partner(faultedPartner, 'GET', '/wallets')).status);
     assert.deepEqual(faulted.slice(0, 2), [503, 503], 'an armed fault fires on any instance');
@@ -148,7 +148,7 @@ test(
     // Entries are written as each response finishes, so another instance lists them a moment later.
     const traced = await third.partner(partners[0]!, 'GET', '/wallets');
     await eventually(
-      async () => (await second.admin('GET', `/requests?trace_id=${traced.headers['x-trace-id']}`)).length === 1,
+      async () => (await second.control.listRequests({ query: { trace_id: String(traced.headers['x-trace-id']) } })).length === 1,
       "one instance's request log lists another's requests",
       2_000,
     );
@@ -169,7 +169,7 @@ test(
     }
 
     // A reset on one instance: the others stop authenticating the deleted partners once their short cache lapses.
-    await first.admin('POST', '/reset');
+    await first.control.resetSandbox();
     await eventually(async () => (await third.partner(partners[1]!, 'GET', '/wallets')).status === 401, 'a deleted partner refused elsewhere', 3_000);
   },
 );

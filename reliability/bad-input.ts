@@ -50,8 +50,8 @@ const PROBE_TIMEOUT_MS = 30_000;
 /** State the generated requests can name, so they reach handlers and not only 404s. */
 async function provision(client: SandboxClient): Promise<{ partner: Credentials; hints: Hints; bases: InjectionBase[] }> {
   const partner = await client.createPartner({ rate_limit_overrides: UNLIMITED });
-  await client.admin('PATCH', '/settings', { feature_flags: { reconciliation_api: true, order_simulation: true } });
-  await client.admin('POST', '/inventory/pump', { product_id: 2001, amount: '10.00', currency: 'USD', count: 5 });
+  await client.control.updateSettings({ body: { feature_flags: { reconciliation_api: true, order_simulation: true } } });
+  await client.control.pumpInventory({ body: { product_id: 2001, amount: '10.00', currency: 'USD', count: 5 } });
   const order = await client.partner(partner, 'POST', '/orders', { product_id: 2001, amount: '10.00', quantity: 1 }, { 'Idempotency-Key': 'bad-input-seed' });
   if (order.status !== 200) throw new Error(`seed order → ${order.status} ${order.text}`);
   const webhook = await client.partner(partner, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/bad-input', events: ['order.delivered'] });

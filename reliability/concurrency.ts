@@ -48,7 +48,7 @@ export async function runIdempotencyRace(origin: string, adminToken: string, con
   await client.syncClock();
   const partner = await client.createPartner({ rate_limit_overrides: UNLIMITED });
   const body = { product_id: PRODUCT, amount: '6.00', quantity: 1 };
-  await client.admin('POST', '/inventory/pump', { product_id: PRODUCT, amount: '6.00', currency: 'USD', count: 1 });
+  await client.control.pumpInventory({ body: { product_id: PRODUCT, amount: '6.00', currency: 'USD', count: 1 } });
   const key = `race-${randomUUID()}`;
   const started = performance.now();
   const replies = await Promise.all(
@@ -104,13 +104,13 @@ export async function runVoucherPool(origin: string, adminToken: string, options
   const violations: string[] = [];
   // The pool must be exactly `pool` vouchers: nothing of this denomination in stock before (availability
   // says DELAYED, i.e. no cached unit), no automatic vendor fallback.
-  const settings = await client.admin('GET', '/settings');
+  const settings = await client.control.getSettings();
   if (settings.allow_auto_vendor_fulfill.includes(PRODUCT)) violations.push(`auto vendor fulfilment is on for ${PRODUCT}`);
   const partners: Credentials[] = [];
   for (let i = 0; i < partnerCount; i++) partners.push(await client.createPartner({ rate_limit_overrides: UNLIMITED }));
   const before = await client.partner(partners[0]!, 'POST', `/products/${PRODUCT}/availability`, { denomination: 9, quantity: 1 });
   if (before.json?.delivery_time !== 'DELAYED') violations.push(`denomination ${amount} was in stock before the pump: ${before.text}`);
-  const pumped = await client.admin('POST', '/inventory/pump', { product_id: PRODUCT, amount, currency: 'USD', count: pool });
+  const pumped = await client.control.pumpInventory({ body: { product_id: PRODUCT, amount, currency: 'USD', count: pool } });
   if (pumped.available !== pool) violations.push(`the pump left ${pumped.available} available, not ${pool}`);
 
   const started = performance.now();

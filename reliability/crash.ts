@@ -116,7 +116,7 @@ export async function runCrash(options: { runs?: number; killAfterOk?: number } 
     const all: Sent[] = [];
     let ordersBefore = 0;
     for (let run = 0; run < runs; run++) {
-      await client.admin('POST', '/inventory/pump', { product_id: 2001, amount: '12.00', currency: 'USD', count: 200 });
+      await client.control.pumpInventory({ body: { product_id: 2001, amount: '12.00', currency: 'USD', count: 200 } });
       const started = performance.now();
       const sent = await loadUntilKilled(client, partner, sandbox, killAfterOk, run);
       const killedAfterMs = performance.now() - started;

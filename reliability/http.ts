@@ -1,11 +1,14 @@
 /**
  * The load generator's HTTP: node:http on a keep-alive agent (requests sent exactly as built: raw paths,
  * repeated headers, any body bytes), a raw-socket sender for what node:http refuses to send (CR/LF in a
- * header), signed partner calls and bearer-token control calls against a sandbox at `origin`.
+ * header), signed partner calls against a sandbox at `origin`, and its control API: ordinary operator calls
+ * through the typed control client, raw requests only where a scenario must send what the client would not.
  */
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
+import { createControlClient, type ControlClient } from '@starship/conformance/control-client';
 import { signRequest } from '@starship/sdk';
+import type { components } from '@starship/spec/sandbox';
 
 export interface RawReply {
   status: number;
@@ -127,23 +130,27 @@ export interface Credentials {
 export class SandboxClient {
   /** Sandbox clock minus this process's clock, in seconds (advanceClock moves it; call syncClock after). */
   private offsetSeconds = 0;
+  readonly control: ControlClient;
 
   constructor(
     readonly origin: string,
     readonly adminToken: string,
     readonly agent: Agent = keepAliveAgent(64),
-  ) {}
+  ) {
+    this.control = createControlClient({ origin, adminToken });
+  }
 
   nowSeconds(): number {
     return Math.floor(Date.now() / 1000) + this.offsetSeconds;
   }
 
   async syncClock(): Promise<void> {
-    const clock = await this.admin('GET', '/clock');
+    const clock = await this.control.getClock();
     this.offsetSeconds = Math.round(Date.parse(clock.now) / 1000 - Date.now() / 1000);
   }
 
-  control(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawReply> {
+  /** A control-API request sent as given (the scenarios that present wrong credentials on purpose). */
+  rawControl(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawReply> {
     return send(this.origin, this.agent, {
       method,
       path: `/sandbox/v1${path}`,
@@ -154,13 +161,6 @@ export class SandboxClient {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  }
-
-  /** A control call that must succeed; its JSON body. */
-  async admin(method: string, path: string, body?: unknown): Promise<any> {
-    const reply = await this.control(method, path, body);
-    if (reply.status >= 300) throw new Error(`${method} ${path} → ${reply.status} ${reply.text}`);
-    return reply.json;
   }
 
   /** Headers that authenticate (and, for writes, sign) one partner request as it will be sent. */
@@ -199,14 +199,16 @@ export class SandboxClient {
     }
   }
 
-  async createPartner(request: Record<string, unknown> = {}): Promise<Credentials & Record<string, any>> {
-    return this.admin('POST', '/partners', {
-      name: 'Reliability partner',
-      wallets: [
-        { currency: 'USD', balance: '1000000.00' },
-        { currency: 'EUR', balance: '1000000.00' },
-      ],
-      ...request,
+  createPartner(request: Partial<components['schemas']['CreatePartnerRequest']> = {}): Promise<components['schemas']['Partner']> {
+    return this.control.createPartner({
+      body: {
+        name: 'Reliability partner',
+        wallets: [
+          { currency: 'USD', balance: '1000000.00' },
+          { currency: 'EUR', balance: '1000000.00' },
+        ],
+        ...request,
+      },
     });
   }
 }

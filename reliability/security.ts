@@ -50,8 +50,8 @@ async function isolation(client: SandboxClient, violations: string[], secrets: S
   const a = await client.createPartner({ rate_limit_overrides: UNLIMITED, wallets: [{ currency: 'USD', balance: '111.00' }] });
   const b = await client.createPartner({ rate_limit_overrides: UNLIMITED, wallets: [{ currency: 'USD', balance: '999.00' }] });
   secrets.apiSecrets.push(a.api_secret, b.api_secret);
-  await client.admin('PATCH', '/settings', { feature_flags: { reconciliation_api: true } });
-  await client.admin('POST', '/inventory/pump', { product_id: 2001, amount: '14.00', currency: 'USD', count: 2 });
+  await client.control.updateSettings({ body: { feature_flags: { reconciliation_api: true } } });
+  await client.control.pumpInventory({ body: { product_id: 2001, amount: '14.00', currency: 'USD', count: 2 } });
   const order = await client.partner(b, 'POST', '/orders', { product_id: 2001, amount: '14.00', quantity: 1 }, { 'Idempotency-Key': 'shared-key' });
   const hook = await client.partner(b, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/b', events: ['order.delivered'] });
   if (order.status !== 200 || hook.status !== 201) throw new Error(`B's setup failed: ${order.status} ${hook.status}`);
@@ -99,7 +99,7 @@ async function isolation(client: SandboxClient, violations: string[], secrets: S
   const replay = await client.partner(a, 'POST', '/orders', { product_id: 2001, amount: '14.00', quantity: 1 }, { 'Idempotency-Key': 'shared-key' });
   expect("A's request with B's Idempotency-Key replays B's order", replay.status === 200 && replay.json.id !== orderId && replay.headers['idempotent-replayed'] !== 'true', replay);
   for (const item of replay.json?.items ?? []) if (item.voucher?.code) secrets.codes.push(item.voucher.code);
-  const log = await client.control('GET', '/requests', undefined, { Authorization: '', 'X-API-Key': a.api_key, 'X-API-Secret': a.api_secret });
+  const log = await client.rawControl('GET', '/requests', undefined, { Authorization: '', 'X-API-Key': a.api_key, 'X-API-Secret': a.api_secret });
   expect('a partner reads the request log', log.status === 401, log);
 
   expect("B's order changed", (await client.partner(b, 'GET', `/orders/${orderId}`)).text === bOrderBefore);
@@ -125,7 +125,7 @@ async function controlWithPartnerCredentials(client: SandboxClient, violations: 
     const opPath = op.path.replace(/\{[^}]+\}/g, (name) => (name.includes('partner') ? partner.partner_id : 'ord_01KP5JHE5RPHMY8VB485T2M51E'));
     for (const headers of ways) {
       attempts++;
-      const reply = await client.control(op.method.toUpperCase(), opPath, op.method === 'get' ? undefined : {}, { Authorization: '', ...headers });
+      const reply = await client.rawControl(op.method.toUpperCase(), opPath, op.method === 'get' ? undefined : {}, { Authorization: '', ...headers });
       if (reply.status !== 401 || reply.json?.error?.code !== 'E_UNAUTHORIZED') {
         violations.push(`control API: ${operationId} with ${Object.keys(headers).join('+')} → ${reply.status} ${reply.text.slice(0, 160)}`);
       }
@@ -212,7 +212,7 @@ async function moreSecrets(client: SandboxClient, secrets: Secrets): Promise<Cre
   secrets.webhookSecrets.push(hook.json.secret);
   const rotated = await client.partner(partner, 'POST', `/webhooks/${hook.json.id}/rotate-secret`, undefined, { 'Idempotency-Key': 'rotate-1' });
   secrets.webhookSecrets.push(rotated.json.secret);
-  await client.admin('POST', '/inventory/pump', { product_id: 2001, amount: '16.00', currency: 'USD', count: 6 });
+  await client.control.pumpInventory({ body: { product_id: 2001, amount: '16.00', currency: 'USD', count: 6 } });
   for (let i = 0; i < 3; i++) {
     const order = await client.partner(partner, 'POST', '/orders', { product_id: 2001, amount: '16.00', quantity: 2 }, { 'Idempotency-Key': `secret-order-${i}` });
     const read = await client.partner(partner, 'GET', `/orders/${order.json.id}`);
@@ -221,7 +221,7 @@ async function moreSecrets(client: SandboxClient, secrets: Secrets): Promise<Cre
   // Failures that get logged or recorded: a wrong secret, a bad signature, a replay.
   await client.partner({ ...partner, api_secret: `${partner.api_secret}x` }, 'GET', '/orders');
   await client.partner(partner, 'POST', '/orders', { product_id: 2001, amount: '16.00', quantity: 2 }, { 'Idempotency-Key': 'secret-order-0' });
-  await client.control('GET', '/requests?limit=100');
+  await client.control.listRequests({ query: { limit: 100 } });
   return partner;
 }
 

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { components } from '@starship/spec/sandbox';
+import { createControlClient } from '../control-client.ts';
 import type { ReportInput } from '../report/index.ts';
 import { reportInputOf, type CertificationReport } from './signed-html.ts';
 
@@ -37,24 +38,6 @@ export interface PartnerRunResult {
   /** The report with the catalogue's groups and clauses, for the JUnit and HTML writers. */
   input: ReportInput;
   output: string;
-}
-
-class ControlClient {
-  constructor(
-    readonly origin: string,
-    private readonly token: string,
-  ) {}
-
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.origin}/sandbox/v1${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} /sandbox/v1${path} → ${response.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
 }
 
 /** The environment the certification script promises the partner's command. */
@@ -113,10 +96,12 @@ function runCommand(command: string, env: Record<string, string>, options: Partn
 
 export async function runPartnerCertification(options: PartnerRunOptions): Promise<PartnerRunResult> {
   const say = options.onEvent ?? (() => {});
-  const control = new ControlClient(options.sandboxUrl.replace(/\/+$/, ''), options.adminToken);
-  const session = await control.call<CertificationSession>('POST', '/certification/sessions', {
-    ...(options.pendingSeconds ? { pending_seconds: options.pendingSeconds } : {}),
-    ...(options.ipAllowlist ? { ip_allowlist: options.ipAllowlist } : {}),
+  const control = createControlClient({ origin: options.sandboxUrl, adminToken: options.adminToken });
+  const session = await control.createCertificationSession({
+    body: {
+      ...(options.pendingSeconds ? { pending_seconds: options.pendingSeconds } : {}),
+      ...(options.ipAllowlist ? { ip_allowlist: options.ipAllowlist } : {}),
+    },
   });
   const baseUrl = `${control.origin}/api/v1`;
   say(`session ${session.session_id}: partner ${session.partner_id}, running: ${options.command}`);
@@ -127,6 +112,6 @@ export async function runPartnerCertification(options: PartnerRunOptions): Promi
       : `the command exited ${outcome.exit_code ?? 'on a signal'} after ${(outcome.duration_ms / 1000).toFixed(1)} s; grading`,
   );
   const { output, ...run } = outcome;
-  const report = await control.call<CertificationReport>('POST', `/certification/sessions/${session.session_id}/grade`, { run });
+  const report = await control.gradeCertificationSession({ path: { session_id: session.session_id }, body: { run } });
   return { session, report, input: reportInputOf(report), output };
 }

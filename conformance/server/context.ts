@@ -4,7 +4,7 @@
  * (a product to order, the partner's id, a registered webhook endpoint).
  */
 import { ApiClient } from './api-client.ts';
-import { ControlClient } from './control-client.ts';
+import { createControlClient, type ControlClient } from '../control-client.ts';
 import { WebhookReceiver, type Delivery } from './receiver.ts';
 import { skip } from './types.ts';
 
@@ -37,7 +37,7 @@ export class SuiteContext {
   private readonly cleanups: Array<() => Promise<unknown>> = [];
 
   constructor(readonly options: SuiteOptions) {
-    this.control = options.sandboxUrl && options.adminToken ? new ControlClient(options.sandboxUrl, options.adminToken) : undefined;
+    this.control = options.sandboxUrl && options.adminToken ? createControlClient({ origin: options.sandboxUrl, adminToken: options.adminToken }) : undefined;
     this.api = new ApiClient({
       baseUrl: options.baseUrl,
       credentials: { apiKey: options.apiKey, apiSecret: options.apiSecret },
@@ -58,13 +58,13 @@ export class SuiteContext {
   /** Reads the sandbox clock's offset so signatures are made in its time. */
   async syncClock(): Promise<void> {
     if (!this.control) return;
-    const clock = await this.control.admin<{ now: string }>('GET', '/clock');
+    const clock = await this.control.getClock();
     this.clockOffset = Math.round(Date.parse(clock.now) / 1000 - Date.now() / 1000);
   }
 
   /** Advances the sandbox clock (retries become due, windows reset). */
   async advanceClock(seconds: number): Promise<void> {
-    const clock = await this.requireControl().admin<{ now: string }>('POST', '/clock/advance', { seconds });
+    const clock = await this.requireControl().advanceClock({ body: { seconds } });
     this.clockOffset = Math.round(Date.parse(clock.now) / 1000 - Date.now() / 1000);
   }
 

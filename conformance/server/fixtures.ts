@@ -47,7 +47,7 @@ export function partnerId(ctx: SuiteContext): Promise<string> {
     expectStatus(reply, 200, 'GET /wallets');
     const traceId = reply.headers.get('x-trace-id');
     if (!traceId) fail('GET /wallets carried no X-Trace-ID to find the partner by');
-    const entries = await control.admin<Json[]>('GET', `/requests?trace_id=${encodeURIComponent(traceId)}`);
+    const entries = await control.listRequests({ query: { trace_id: traceId } });
     const id = entries[0]?.partner_id;
     if (typeof id !== 'string') fail(`the request log has no partner for trace ${traceId}`);
     return id;
@@ -94,7 +94,7 @@ export function funded(ctx: SuiteContext): Promise<void> {
   const control = ctx.control;
   return ctx.memo('funded', async () => {
     const [id, target] = await Promise.all([partnerId(ctx), orderTarget(ctx)]);
-    await control.admin('POST', `/partners/${id}/wallets/fund`, { currency: target.currency, amount: '50000.00' });
+    await control.fundWallet({ path: { partner_id: id }, body: { currency: target.currency, amount: '50000.00' } });
   });
 }
 
@@ -122,7 +122,7 @@ export async function placeOrder(ctx: SuiteContext, body: OrderRequest, idempote
 /** Loads `count` vouchers for (target product, amount) into the sandbox cache. */
 export async function pump(ctx: SuiteContext, amount: string, count: number): Promise<void> {
   const target = await orderTarget(ctx);
-  await ctx.requireControl().admin('POST', '/inventory/pump', { product_id: target.productId, amount, currency: target.currency, count });
+  await ctx.requireControl().pumpInventory({ body: { product_id: target.productId, amount, currency: target.currency, count } });
 }
 
 /** An amount the cache has nothing for, confirmed through the availability endpoint's live delivery_time. */

@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createControlClient } from '@starship/conformance/control-client';
 import { verifyReport } from '@starship/conformance/partner/report-signature';
 import { reportFromHtml } from '@starship/conformance/partner/signed-html';
 
@@ -13,11 +14,8 @@ async function publicKeyFrom(options: VerifyReportOptions): Promise<KeyObject> {
   if (options.publicKey) return createPublicKey(readFileSync(options.publicKey, 'utf8'));
   if (!options.sandboxUrl) throw new Error('give the signing key: --public-key FILE, or --sandbox-url URL with --admin-token');
   if (!options.adminToken) throw new Error('--sandbox-url needs --admin-token (the control API is authenticated)');
-  const url = `${options.sandboxUrl.replace(/\/+$/, '')}/sandbox/v1/certification/signing-key`;
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${options.adminToken}` } });
-  if (!response.ok) throw new Error(`GET ${url} → ${response.status}`);
-  const body = (await response.json()) as { public_key_pem: string };
-  return createPublicKey(body.public_key_pem);
+  const key = await createControlClient({ origin: options.sandboxUrl, adminToken: options.adminToken }).getReportSigningKey();
+  return createPublicKey(key.public_key_pem);
 }
 
 /** `starship conformance verify-report FILE` (the JSON or the HTML report): exit 0 when the signature holds, 1 when it does not. */

@@ -85,7 +85,7 @@ export const AUTH_CHECKS: Check[] = [
     run: async (ctx) => {
       const control = ctx.requireControl();
       // TEST-NET-3 (RFC 5737) never contains the loopback caller.
-      const partner = await control.admin('POST', '/partners', { name: 'Conformance allowlist', ip_allowlist: ['203.0.113.0/24'] });
+      const partner = await control.createPartner({ body: { name: 'Conformance allowlist', ip_allowlist: ['203.0.113.0/24'] } });
       const credentials = { apiKey: partner.api_key, apiSecret: partner.api_secret };
       const reply = await ctx.api.call('listProducts', { credentials });
       expectError(reply, 403, 'E_IP_NOT_ALLOWED', 'GET /products from outside the allowlist');

@@ -104,7 +104,7 @@ export const IDEM_CHECKS: Check[] = [
       // window first, so that neither request meets a 429 (waiting it out would undo the overlap).
       if (ctx.control) {
         await ctx.advanceClock(10);
-        await ctx.control.admin('POST', '/faults', { operation_id: 'createOrder', partner_id: await partnerId(ctx), kind: 'DELAY', delay_ms: 400, count: 1 });
+        await ctx.control.injectFault({ body: { operation_id: 'createOrder', partner_id: await partnerId(ctx), kind: 'DELAY', delay_ms: 400, count: 1 } });
       }
       const first = placeOrder(ctx, body, key);
       await new Promise((resolve) => setTimeout(resolve, ctx.control ? 100 : 0));
@@ -147,9 +147,8 @@ export const IDEM_CHECKS: Check[] = [
       const key = newKey();
       const mine = await placeOrder(ctx, body, key);
       expectStatus(mine, 200, 'POST /orders');
-      const other = await control.admin('POST', '/partners', {
-        name: 'Conformance second partner',
-        wallets: [{ currency: body.currency, balance: '5000.00' }],
+      const other = await control.createPartner({
+        body: { name: 'Conformance second partner', wallets: [{ currency: body.currency ?? 'USD', balance: '5000.00' }] },
       });
       const theirs = await ctx.api.call('createOrder', { body, idempotencyKey: key, credentials: { apiKey: other.api_key, apiSecret: other.api_secret } });
       expectStatus(theirs, 200, "another partner's POST /orders with the same key");

@@ -16,9 +16,6 @@ async function getOrder(ctx: SuiteContext, id: string): Promise<Json> {
   return reply.body;
 }
 
-async function operator(ctx: SuiteContext, action: string, id: string, body?: unknown): Promise<void> {
-  await ctx.requireControl().admin('POST', `/orders/${id}/${action}`, body);
-}
 
 export const ORD_CHECKS: Check[] = [
   {
@@ -106,7 +103,7 @@ export const ORD_CHECKS: Check[] = [
     run: async (ctx) => {
       const order = await pendingOrder(ctx);
       await pump(ctx, order.amount, 1);
-      await operator(ctx, 'retry', order.id);
+      await ctx.requireControl().retryOrder({ path: { order_id: order.id } });
       const after = await getOrder(ctx, order.id);
       expect(after.status === 'DELIVERED' && after.items.every(hasVoucher), `after pump + retry the order is ${after.status} / ${after.sub_status}`);
     },
@@ -120,7 +117,7 @@ export const ORD_CHECKS: Check[] = [
     needs: 'control',
     run: async (ctx) => {
       const order = await pendingOrder(ctx);
-      await operator(ctx, 'fulfill-from-vendor', order.id, {});
+      await ctx.requireControl().fulfillOrderFromVendor({ path: { order_id: order.id }, body: {} });
       const after = await getOrder(ctx, order.id);
       expect(after.status === 'DELIVERED' && after.sub_status === 'VENDOR_VOUCHER_FETCHED' && after.items.every(hasVoucher), `after vendor fallback the order is ${after.status} / ${after.sub_status}`);
     },
@@ -134,7 +131,7 @@ export const ORD_CHECKS: Check[] = [
     needs: 'control',
     run: async (ctx) => {
       const order = await pendingOrder(ctx);
-      await operator(ctx, 'cancel', order.id, { reason: 'conformance' });
+      await ctx.requireControl().cancelOrder({ path: { order_id: order.id }, body: { reason: 'conformance' } });
       const after = await getOrder(ctx, order.id);
       expect(after.status === 'CANCELLED', `after cancel the order is ${after.status}`);
     },
@@ -153,7 +150,7 @@ export const ORD_CHECKS: Check[] = [
       expectStatus(reply, 200, 'POST /orders');
       const order = reply.body;
       expect(order.status === 'PARTIALLY_DELIVERED' && order.pending_items === 1 && order.fulfilled_from_cache === 1, `1 of 2 units cached gave ${order.status}, pending_items ${order.pending_items}, fulfilled_from_cache ${order.fulfilled_from_cache}`);
-      await operator(ctx, 'cancel', order.id, { reason: 'conformance cleanup' });
+      await ctx.requireControl().cancelOrder({ path: { order_id: order.id }, body: { reason: 'conformance cleanup' } });
     },
   },
   {
@@ -169,7 +166,7 @@ export const ORD_CHECKS: Check[] = [
       expectStatus(reply, 200, 'POST /orders with quantity 51');
       const order = reply.body;
       expect(order.status === 'PENDING' && order.items?.length === 0 && order.pending_items === 0 && order.fulfilled_from_cache === 0, `a bulk order is ${order.status} with ${order.items?.length} items`);
-      await operator(ctx, 'cancel', order.id, { reason: 'conformance cleanup' });
+      await ctx.requireControl().cancelOrder({ path: { order_id: order.id }, body: { reason: 'conformance cleanup' } });
     },
   },
 ];

@@ -35,7 +35,7 @@ async function exhaust(ctx: SuiteContext, credentials: Credentials, attempts: nu
 function throttled(ctx: SuiteContext): Promise<Credentials> {
   return ctx.memo('throttledPartner', async () => {
     if (!ctx.control) return ctx.api.credentials;
-    const partner = await ctx.control.admin('POST', '/partners', { name: 'Conformance throttled', rate_limit_overrides: { product_list: 5, burst: 3 } });
+    const partner = await ctx.control.createPartner({ body: { name: 'Conformance throttled', rate_limit_overrides: { product_list: 5, burst: 3 } } });
     return { apiKey: partner.api_key, apiSecret: partner.api_secret };
   });
 }

@@ -43,7 +43,7 @@ export const WAL_CHECKS: Check[] = [
     run: async (ctx) => {
       const order = await pendingOrder(ctx);
       const before = await walletBalance(ctx, order.currency);
-      await ctx.requireControl().admin('POST', `/orders/${order.id}/cancel`, { reason: 'conformance refund' });
+      await ctx.requireControl().cancelOrder({ path: { order_id: order.id }, body: { reason: 'conformance refund' } });
       const after = await walletBalance(ctx, order.currency);
       expect(after - before === toMinor(order.total_amount), `cancelling an order of ${order.total_amount} moved the wallet ${fromMinor(before)} → ${fromMinor(after)}`);
       const refund = (await transactionsOf(ctx, order.id)).find((t) => t.type === 'REFUND');
@@ -59,7 +59,7 @@ export const WAL_CHECKS: Check[] = [
     needs: 'control',
     run: async (ctx) => {
       const body = await orderBody(ctx);
-      const poor = await ctx.requireControl().admin('POST', '/partners', { name: 'Conformance poor', wallets: [{ currency: body.currency, balance: '0.01' }] });
+      const poor = await ctx.requireControl().createPartner({ body: { name: 'Conformance poor', wallets: [{ currency: body.currency ?? 'USD', balance: '0.01' }] } });
       const credentials = { apiKey: poor.api_key, apiSecret: poor.api_secret };
       expectError(await ctx.api.call('createOrder', { body, credentials }), 422, 'E_INSUFFICIENT_FUNDS', 'POST /orders from a wallet holding 0.01');
       const wallets = await ctx.api.call('listWallets', { credentials });

@@ -193,9 +193,9 @@ export const WH_CHECKS: Check[] = [
       const control = ctx.requireControl();
       const delivery = await firstDelivery(ctx);
       const { id } = await endpoint(ctx);
-      const listed = await control.admin<Json[]>('GET', `/webhook-deliveries?webhook_id=${id}&limit=100`);
+      const listed = await control.listWebhookDeliveries({ query: { webhook_id: id, limit: 100 } });
       const entry = listed.find((d) => d.event_id === delivery.json?.event_id);
-      expect(entry && entry.attempts?.length >= 1, `event ${delivery.json?.event_id} is not in GET /sandbox/v1/webhook-deliveries`);
+      expect(entry !== undefined && entry.attempts.length >= 1, `event ${delivery.json?.event_id} is not in GET /sandbox/v1/webhook-deliveries`);
     },
   },
 ];

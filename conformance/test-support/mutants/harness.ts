@@ -12,6 +12,7 @@ import { signWebhookPayload } from '@starship/sdk';
 import { createApp } from '@starship/sandbox/app';
 import { openEngine } from '@starship/sandbox/engine/index';
 import type { Engine } from '@starship/sandbox/engine';
+import { createControlClient } from '../../control-client.ts';
 
 export interface Message {
   method: string;
@@ -221,12 +222,9 @@ export async function startMutant(mutant: Mutant | undefined, upstream: Upstream
   });
   origin = await listen(proxy);
 
-  const created = await fetch(`${origin}/sandbox/v1/partners`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'Mutation subject', wallets: [{ currency: 'USD', balance: '5000.00' }], ip_allowlist: ['127.0.0.1/32', '::1/128'] }),
+  const partner = await createControlClient({ origin, adminToken: ADMIN_TOKEN }).createPartner({
+    body: { name: 'Mutation subject', wallets: [{ currency: 'USD', balance: '5000.00' }], ip_allowlist: ['127.0.0.1/32', '::1/128'] },
   });
-  const partner = (await created.json()) as { api_key: string; api_secret: string };
 
   return {
     origin,
