@@ -1,11 +1,6 @@
 /** Money invariants read back through the partner API: every wallet equals the sum of its ledger. */
+import { formatMinor, toMinor } from '@starship/sandbox/domain/money';
 import type { Credentials, SandboxClient } from './http.ts';
-
-/** "12.34" → 1234; money is a decimal string with at most two fraction digits. */
-export function toMinor(amount: string): number {
-  const [whole = '0', fraction = ''] = amount.split('.');
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-}
 
 const SIGN: Record<string, number> = { CREDIT: 1, REFUND: 1, DEBIT: -1 };
 
@@ -37,7 +32,7 @@ export function ledgerProblems({ wallets, transactions, orders }: LedgerView): s
       if (sign === undefined) problems.push(`transaction ${t.id} has type ${t.type}, which no scenario here makes`);
       else sum += sign * toMinor(t.amount);
     }
-    if (sum !== toMinor(wallet.balance)) problems.push(`${wallet.currency} wallet is ${wallet.balance} but its ledger sums to ${(sum / 100).toFixed(2)}`);
+    if (sum !== toMinor(wallet.balance)) problems.push(`${wallet.currency} wallet is ${wallet.balance} but its ledger sums to ${formatMinor(sum)}`);
   }
   const orderIds = new Map(orders.map((o) => [o.id, o]));
   const debits = new Map<string, number>();

@@ -21,11 +21,12 @@ export const VENDORS = ['VOUCHERKART', 'BAMBOO', 'PINELABS'] as const satisfies 
 /** Inventory unit states (internal, from the Orders seed). */
 export type VoucherStatus = 'AVAILABLE' | 'ALLOCATED' | 'DELIVERED' | 'COMPLETED' | 'BLOCKED' | 'REVOKED';
 
-const ALIASES: Record<string, string> = { REALTIME: 'INSTANT' };
+/** Legacy spellings read as a canonical member, wherever an enum has that member (DESIGN "Enums"). */
+export const ENUM_ALIASES: Readonly<Record<string, string>> = { REALTIME: 'INSTANT' };
 
 /** The canonical value of `input` among `allowed`, or undefined. */
 export function parseEnum<T extends string>(input: string, allowed: readonly T[]): T | undefined {
   const upper = input.trim().toUpperCase();
-  const canonical = ALIASES[upper] ?? upper;
+  const canonical = ENUM_ALIASES[upper] ?? upper;
   return allowed.find((value) => value === canonical);
 }

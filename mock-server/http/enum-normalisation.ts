@@ -6,12 +6,10 @@
  * before the validator sees the request. Values that match no member are left for the validator to reject.
  */
 import type { RequestHandler } from 'express';
+import { ENUM_ALIASES } from '../domain/enums.ts';
 import { contextOf } from './context.ts';
 import type { Operation, OperationTable } from './operations.ts';
 import { deref, isObject, type Json, type OpenApiDocument } from '@starship/contract';
-
-/** Legacy spellings accepted for a canonical member, wherever an enum has that member. */
-const ALIASES: Record<string, string> = { realtime: 'INSTANT' };
 
 export interface EnumPlan {
   /** lower-case spelling → canonical member */
@@ -30,8 +28,8 @@ export function compileEnumPlan(doc: OpenApiDocument, schema: unknown, inProgres
   const members = Array.isArray(node.enum) ? node.enum.filter((m): m is string => typeof m === 'string') : [];
   if (members.length > 0) {
     plan.members = new Map(members.map((m) => [m.toLowerCase(), m]));
-    for (const [alias, canonical] of Object.entries(ALIASES)) {
-      if (members.includes(canonical) && !plan.members.has(alias)) plan.members.set(alias, canonical);
+    for (const [alias, canonical] of Object.entries(ENUM_ALIASES)) {
+      if (members.includes(canonical) && !plan.members.has(alias.toLowerCase())) plan.members.set(alias.toLowerCase(), canonical);
     }
   }
   if (isObject(node.properties)) {

@@ -2,8 +2,8 @@
  * The deliberately broken sandboxes of the mutation test: each breaks exactly one promise of the contract,
  * and the suite must FAIL at least one check on each that passes on the unbroken sandbox.
  */
-import { createHmac } from 'node:crypto';
 import type { Engine } from '@starship/sandbox/engine';
+import { hmacSha256Hex } from '@starship/sdk';
 import type { Answer, Message, Mutant } from './harness.ts';
 
 const ENUM_KEYS = new Set(['status', 'sub_status', 'delivery_time', 'delivery_type', 'type']);
@@ -162,7 +162,7 @@ export const MUTANTS: Mutant[] = [
     breaks: 'webhooks are signed over t + "." + body',
     webhook: (relay) => {
       const t = /t=(\d+)/.exec(relay.headers['x-signature'] ?? '')?.[1] ?? '0';
-      relay.headers['x-signature'] = `t=${t},v1=${hmac(relay.secret, t + relay.body)}`;
+      relay.headers['x-signature'] = `t=${t},v1=${hmacSha256Hex(relay.secret, Buffer.from(t + relay.body))}`;
     },
   },
   {
@@ -198,10 +198,6 @@ export const MUTANTS: Mutant[] = [
     })(),
   },
 ];
-
-function hmac(secret: string, message: string): string {
-  return createHmac('sha256', secret).update(message).digest('hex');
-}
 
 /** The engine's methods bound to it, so a mutant can override a few and spread the rest. */
 function bind(engine: Engine): Engine {
