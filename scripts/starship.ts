@@ -8,6 +8,10 @@ process.env.REDOCLY_TELEMETRY ??= 'off';
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const program = new Command('starship').description('Starship Rewards contract toolchain and partner sandbox').version(version);
+// Commander's own usage errors (unknown option or command, missing argument) exit 1 by default, the code a
+// failed check or a breaking change exits with; every usage error exits 2 (help and --version still exit 0).
+// Set before the commands are added, so every subcommand inherits it.
+program.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
 /**
  * A command's action: its module is imported only when that command runs (the sandbox, Redocly and the diff

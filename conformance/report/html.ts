@@ -3,7 +3,7 @@
  * can read or archive: the verdict, the summary, then every check by group with its level, result, detail
  * and the contract clause it enforces.
  */
-import { passed, summarize, type ReportCheck, type ReportInput } from './types.ts';
+import { failureReason, passed, summarize, type ReportCheck, type ReportInput } from './types.ts';
 
 export const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -62,7 +62,7 @@ export function formatHtml(input: ReportInput): string {
 <body><main>
 <h1>${escapeHtml(input.suite)}</h1>
 <p class="meta">${escapeHtml(input.target)} · ${escapeHtml(input.generatedAt)} · ${(input.durationMs / 1000).toFixed(1)} s</p>
-<span class="verdict ${ok ? 'ok' : 'ko'}">${ok ? 'CONFORMS: no MUST check failed' : `DOES NOT CONFORM: ${summary.fail} MUST check${summary.fail === 1 ? '' : 's'} failed`}</span>
+<span class="verdict ${ok ? 'ok' : 'ko'}">${ok ? 'CONFORMS: no MUST check failed' : `DOES NOT CONFORM: ${failureReason(input.checks)}`}</span>
 <div class="summary"><div><b>${summary.pass}</b>pass</div><div><b>${summary.fail}</b>fail</div><div><b>${summary.warn}</b>warn</div><div><b>${summary.skip}</b>skip</div></div>
 ${sections.join('\n')}
 </main></body>

@@ -2,5 +2,5 @@
 export { escapeHtml, formatHtml } from './html.ts';
 export { formatJson } from './json.ts';
 export { formatJunit } from './junit.ts';
-export { passed, summarize } from './types.ts';
+export { failureReason, passed, summarize } from './types.ts';
 export type { ReportCheck, ReportInput, Result, Summary } from './types.ts';

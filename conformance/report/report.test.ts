@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatHtml, formatJson, formatJunit, passed, type ReportInput } from './index.ts';
+import { failureReason, formatHtml, formatJson, formatJunit, passed, type ReportInput } from './index.ts';
 
 const input: ReportInput = {
   suite: 'starship conformance server',
@@ -30,6 +30,14 @@ test('JSON is exactly DESIGN.md’s conformance format', () => {
 test('only a FAIL fails the run; a WARN does not', () => {
   assert.equal(passed(input.checks), false);
   assert.equal(passed(input.checks.filter((c) => c.result !== 'FAIL')), true);
+});
+
+test('a run of zero checks never passes, and every format says why', () => {
+  const empty: ReportInput = { ...input, checks: [] };
+  assert.equal(passed(empty.checks), false);
+  assert.equal(failureReason(empty.checks), 'no check ran');
+  assert.match(formatHtml(empty), /DOES NOT CONFORM: no check ran/);
+  assert.doesNotMatch(formatHtml(empty), /CONFORMS: no MUST/);
 });
 
 test('JUnit: a suite per group, FAIL as failure, SKIP as skipped, WARN passing with output, all escaped', () => {

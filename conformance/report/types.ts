@@ -42,5 +42,12 @@ export function summarize(checks: readonly ReportCheck[]): Summary {
   return summary;
 }
 
-/** Exit 0 only when no MUST check failed. */
-export const passed = (checks: readonly ReportCheck[]) => !checks.some((check) => check.result === 'FAIL');
+/** Exit 0 only when checks ran and no MUST check failed: a run of zero checks proves nothing. */
+export const passed = (checks: readonly ReportCheck[]) => checks.length > 0 && !checks.some((check) => check.result === 'FAIL');
+
+/** Why a run did not pass, for its verdict line: `2 MUST checks failed`, or `no check ran`. */
+export function failureReason(checks: readonly ReportCheck[]): string {
+  if (checks.length === 0) return 'no check ran';
+  const failed = checks.filter((check) => check.result === 'FAIL').length;
+  return `${failed} MUST check${failed === 1 ? '' : 's'} failed`;
+}

@@ -34,3 +34,30 @@ export const CHECKS: readonly Check[] = [
   ...RATE_CHECKS,
   ...SCHEMA_CHECKS,
 ];
+
+/**
+ * The checks `--only` selects: each entry a check id or a group, spelled exactly (ids are a stable,
+ * UPPERCASE interface: `auth` is a typo, not AUTH). An unknown entry is a usage error naming what exists,
+ * so a typo can never turn into a green run of zero checks.
+ */
+export function selectChecks(only: readonly string[] | undefined): readonly Check[] {
+  if (!only || only.length === 0) return CHECKS;
+  const groups = new Set<string>(CHECKS.map((check) => check.group));
+  const ids = new Set<string>(CHECKS.map((check) => check.id));
+  const unknown = only.filter((entry) => !groups.has(entry) && !ids.has(entry));
+  if (unknown.length > 0) {
+    const hint = (entry: string) => {
+      const upper = entry.toUpperCase();
+      return groups.has(upper) || ids.has(upper) ? ` (did you mean ${upper}?)` : '';
+    };
+    throw new UnknownCheckError(
+      `--only: unknown check id or group ${unknown.map((entry) => `${JSON.stringify(entry)}${hint(entry)}`).join(', ')}. ` +
+        `Groups: ${[...groups].join(', ')}. Check ids: ${[...ids].join(', ')}`,
+    );
+  }
+  return CHECKS.filter((check) => only.includes(check.id) || only.includes(check.group));
+}
+
+export class UnknownCheckError extends Error {
+  override name = 'UnknownCheckError';
+}

@@ -3,7 +3,7 @@
  * rate limits), audits last, each outcome reported as it lands so the terminal shows progress.
  */
 import { NO_CONTROL, SuiteContext, type SuiteOptions } from './context.ts';
-import { CHECKS } from './registry.ts';
+import { selectChecks } from './registry.ts';
 import { CheckSkipped, GROUPS, type Check, type CheckOutcome, type Result } from './types.ts';
 
 export interface SuiteRun {
@@ -19,10 +19,6 @@ export interface RunHooks {
   onOutcome?: (outcome: CheckOutcome) => void;
   /** Ends the run after this outcome (the mutation test stops at the first kill); later checks are not run. */
   stopAfter?: (outcome: CheckOutcome) => boolean;
-}
-
-function selected(check: Check, only: readonly string[] | undefined): boolean {
-  return !only || only.length === 0 || only.includes(check.id) || only.includes(check.group);
 }
 
 async function runOne(ctx: SuiteContext, check: Check): Promise<Pick<CheckOutcome, 'result' | 'detail'>> {
@@ -43,10 +39,10 @@ async function runOne(ctx: SuiteContext, check: Check): Promise<Pick<CheckOutcom
 
 export async function runSuite(options: SuiteOptions, hooks: RunHooks = {}): Promise<SuiteRun> {
   const started = Date.now();
+  const checks = selectChecks(options.only);
   const ctx = new SuiteContext(options);
   try {
     await preflight(ctx);
-    const checks = CHECKS.filter((check) => selected(check, options.only));
     const order = [...checks.filter((c) => !c.audit), ...checks.filter((c) => c.audit)];
     const byId = new Map<string, CheckOutcome>();
     for (const check of order) {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { DEFAULT_TIMEOUT_MS, runPartnerCertification } from '@starship/conformance/partner/runner';
 import { signedReportHtml } from '@starship/conformance/partner/signed-html';
-import { formatJunit, passed, summarize, type ReportCheck } from '@starship/conformance/report/index';
+import { failureReason, formatJunit, passed, summarize, type ReportCheck } from '@starship/conformance/report/index';
 import { startSandbox, type RunningSandbox } from '@starship/sandbox/server';
 
 export interface ConformancePartnerOptions {
@@ -82,7 +82,7 @@ export async function conformancePartnerCommand(options: ConformancePartnerOptio
   if (options.html) writeFileSync(options.html, signedReportHtml(report));
   const s = summarize(input.checks);
   const ok = passed(input.checks);
-  const verdict = ok ? 'certified (no MUST check failed)' : `NOT certified (${s.fail} MUST check${s.fail === 1 ? '' : 's'} failed)`;
+  const verdict = ok ? 'certified (no MUST check failed)' : `NOT certified (${failureReason(input.checks)})`;
   console.log(`partner ${report.certification.partner_id}: ${verdict}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip; report signed with ${report.signature.algorithm} key ${report.signature.key_id}`);
   return ok ? 0 : 1;
 }

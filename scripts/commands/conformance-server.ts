@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { formatClause } from '@starship/conformance/server/clauses';
+import { selectChecks } from '@starship/conformance/server/registry';
 import { runSuite } from '@starship/conformance/server/runner';
 import type { CheckOutcome } from '@starship/conformance/server/types';
-import { formatHtml, formatJson, formatJunit, passed, summarize, type ReportInput } from '@starship/conformance/report/index';
+import { failureReason, formatHtml, formatJson, formatJunit, passed, summarize, type ReportInput } from '@starship/conformance/report/index';
 
 export interface ConformanceServerOptions {
   baseUrl: string;
@@ -27,18 +28,27 @@ function progressLine(outcome: CheckOutcome, colour: boolean): string {
   return `${head}\n${outcome.detail.replace(/^/gm, '        ')}`;
 }
 
-function validate(options: ConformanceServerOptions): number | undefined {
+function onlyList(only: string | undefined): string[] | undefined {
+  if (only === undefined) return undefined;
+  const entries = only.split(',').map((s) => s.trim()).filter(Boolean);
+  if (entries.length === 0) throw new Error('--only names no check: give comma-separated check ids or groups (e.g. AUTH,SIGN-STALE)');
+  selectChecks(entries);
+  return entries;
+}
+
+function validate(options: ConformanceServerOptions): { webhookTimeoutMs: number | undefined; only: string[] | undefined } {
   if (!/^https?:\/\//.test(options.baseUrl)) throw new Error(`--base-url must be an http(s) URL including /api/v1, got ${options.baseUrl}`);
   if (Boolean(options.sandboxUrl) !== Boolean(options.adminToken)) throw new Error('--sandbox-url and --admin-token go together');
-  if (options.webhookTimeout === undefined) return undefined;
+  const only = onlyList(options.only);
+  if (options.webhookTimeout === undefined) return { webhookTimeoutMs: undefined, only };
   const ms = Number(options.webhookTimeout);
   if (!Number.isInteger(ms) || ms < 0) throw new Error(`--webhook-timeout must be milliseconds, got ${options.webhookTimeout}`);
-  return ms;
+  return { webhookTimeoutMs: ms, only };
 }
 
 /** `starship conformance server`: exit 0 only when no MUST check fails (2 on usage errors, via the CLI). */
 export async function conformanceServerCommand(options: ConformanceServerOptions): Promise<number> {
-  const webhookTimeoutMs = validate(options);
+  const { webhookTimeoutMs, only } = validate(options);
   const colour = process.stderr.isTTY === true && !process.env.NO_COLOR;
   const generatedAt = new Date().toISOString();
   console.error(`starship conformance server: ${options.baseUrl}${options.sandboxUrl ? ` (control API at ${options.sandboxUrl})` : ' (no control API: operator-driven checks SKIP)'}`);
@@ -50,7 +60,7 @@ export async function conformanceServerCommand(options: ConformanceServerOptions
       apiSecret: options.apiSecret,
       ...(options.sandboxUrl ? { sandboxUrl: options.sandboxUrl, adminToken: options.adminToken } : {}),
       includeRateLimits: options.includeRateLimits ?? false,
-      ...(options.only ? { only: options.only.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      ...(only ? { only } : {}),
       ...(webhookTimeoutMs === undefined ? {} : { webhookTimeoutMs }),
     },
     {
@@ -73,7 +83,7 @@ export async function conformanceServerCommand(options: ConformanceServerOptions
   if (options.html) writeFileSync(options.html, formatHtml(input));
 
   const s = summarize(input.checks);
-  const verdict = passed(input.checks) ? 'conforms (no MUST check failed)' : `does NOT conform (${s.fail} MUST check${s.fail === 1 ? '' : 's'} failed)`;
+  const verdict = passed(input.checks) ? 'conforms (no MUST check failed)' : `does NOT conform (${failureReason(input.checks)})`;
   console.log(`${options.baseUrl} ${verdict}: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip in ${(run.durationMs / 1000).toFixed(1)} s (${run.exchanges} responses and ${run.webhooks} webhooks audited)`);
   return passed(input.checks) ? 0 : 1;
 }
