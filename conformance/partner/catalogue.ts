@@ -45,6 +45,9 @@ export const PARTNER_CHECKS = [
   define('PARTNER-HYG-002', 'HYGIENE', 'SHOULD', 'No request rejected other than those the sandbox provoked', clause(REFERENCE, 'Error shape', 'Errors use standard HTTP status codes plus a structured body.')),
 ] as const satisfies readonly PartnerCheckDefinition[];
 
+/** The event each webhook probe is armed on in a certification session (WH-002 forged, WH-003 stale). */
+export const WEBHOOK_PROBES = { FORGED_SIGNATURE: 'order.delivered', STALE_TIMESTAMP: 'order.pending' } as const;
+
 export type PartnerCheckId = (typeof PARTNER_CHECKS)[number]['id'];
 
 export const PARTNER_CHECK_BY_ID: ReadonlyMap<string, PartnerCheckDefinition> = new Map(PARTNER_CHECKS.map((c) => [c.id, c]));

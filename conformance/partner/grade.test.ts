@@ -129,3 +129,35 @@ test('with no evidence, the provocations that never happened SKIP and the script
   assert.deepEqual(by('SKIP'), ['PARTNER-SIGN-001', 'PARTNER-SIGN-002', 'PARTNER-IDEM-002', 'PARTNER-IDEM-003', 'PARTNER-RATE-001', 'PARTNER-POLL-001', 'PARTNER-WH-002', 'PARTNER-WH-003', 'PARTNER-WH-005']);
   assert.deepEqual(by('FAIL'), ['PARTNER-IDEM-001', 'PARTNER-COMPAT-001', 'PARTNER-COMPAT-002', 'PARTNER-ORDER-001', 'PARTNER-ORDER-002', 'PARTNER-WH-001', 'PARTNER-WH-004']);
 });
+
+test('a command that registered its endpoint and then exited early: the webhook checks say so, not "no endpoint"', () => {
+  const registered = entry(0, 'POST', '/api/v1/webhooks', 'upsertWebhook', 201);
+  const endpoints = [{ id: 'wh_1', url: 'http://127.0.0.1:9/h', events: ['order.pending', 'order.delivered'] }] as unknown as Evidence['endpoints'];
+  const e = evidence({ requests: [registered], endpoints, run: { exit_code: 1, timed_out: false, duration_ms: 2300 } });
+  assert.equal(result(e, 'PARTNER-WH-001').result, 'PASS');
+  const wh4 = result(e, 'PARTNER-WH-004');
+  assert.equal(wh4.result, 'FAIL');
+  assert.equal(wh4.detail, 'no valid delivery was made: endpoint wh_1 subscribes to order events, but no order was placed before the command exited 1 after 2.3 s');
+  for (const [id, event] of [['PARTNER-WH-002', 'order.delivered'], ['PARTNER-WH-003', 'order.pending']] as const) {
+    const check = result(e, id);
+    assert.equal(check.result, 'SKIP');
+    assert.match(check.detail, new RegExp(`armed on ${event}\\): endpoint wh_1 subscribes to ${event}, but no order was placed before the command exited 1`));
+    assert.doesNotMatch(check.detail, /no endpoint subscribed/);
+  }
+  const orders = [order('ord_D', 2001, '7.00', 100)];
+  assert.match(result({ ...e, orders }, 'PARTNER-WH-002').detail, /no order\.delivered event was delivered before the command exited 1 after 2\.3 s \(1 order placed\)/);
+  const pendingOnly = { ...e, endpoints: [{ ...endpoints[0]!, events: ['order.pending'] }] as unknown as Evidence['endpoints'] };
+  assert.match(result(pendingOnly, 'PARTNER-WH-002').detail, /no registered endpoint subscribes to order\.delivered \(wh_1: order\.pending\)/);
+  assert.match(result(evidence({}), 'PARTNER-WH-004').detail, /no webhook endpoint was registered \(POST \/webhooks\)/);
+});
+
+test('an acknowledged stale webhook is a replay risk, not an unverifiable one; a forged one is unverifiable', () => {
+  const attempt = (fault: string) => ({ at: iso(0), error: null, fault, latency_ms: 3, status_code: 200 });
+  const delivery = (id: string, fault: string, event_type: string) => ({ id, event_id: `evt_${id}`, event_type, attempts: [attempt(fault)] });
+  const deliveries = [delivery('dlv_1', 'STALE_TIMESTAMP', 'order.pending'), delivery('dlv_2', 'FORGED_SIGNATURE', 'order.delivered')] as unknown as Evidence['deliveries'];
+  const stale = result(evidence({ deliveries }), 'PARTNER-WH-003');
+  assert.equal(stale.result, 'FAIL');
+  assert.match(stale.detail, /^the stale-timestamp delivery was acknowledged: its signature verifies but its timestamp is outside ±300 s/);
+  assert.doesNotMatch(stale.detail, /cannot verify/);
+  assert.match(result(evidence({ deliveries }), 'PARTNER-WH-002').detail, /^the forged-signature delivery was acknowledged: the receiver trusts a webhook whose signature does not verify/);
+});

@@ -4,9 +4,9 @@
  */
 import { isDelivered } from '@starship/contract/webhook-delivery';
 import type { Result } from '../report/types.ts';
-import { PARTNER_CHECKS, type PartnerCheckId } from './catalogue.ts';
+import { PARTNER_CHECKS, WEBHOOK_PROBES, type PartnerCheckId } from './catalogue.ts';
 import type { Evidence, RequestLogEntry, WebhookDelivery, WitnessRecord } from './evidence.ts';
-import { diagnoseSignature } from './signature-diagnosis.ts';
+import { diagnoseSignature, diagnosisLines } from './signature-diagnosis.ts';
 
 export interface GradedCheck {
   id: PartnerCheckId;
@@ -83,9 +83,7 @@ class Grader {
         this.e.partner.api_secret,
         this.e.partner.api_key,
       );
-      return [`${line(r)}`, `  differs in ${d.part}`, d.expected === undefined ? '' : `  sandbox signed: ${JSON.stringify(d.expected)}`, d.signed === undefined ? '' : `  you signed:     ${JSON.stringify(d.signed)}`]
-        .filter(Boolean)
-        .join('\n');
+      return [line(r), ...diagnosisLines(d).map((text) => `  ${text}`)].join('\n');
     });
     return fail(`${bad.length} of ${writes.length} writes failed signature verification:\n${listOf(explained, 5)}`);
   }
@@ -226,13 +224,44 @@ class Grader {
     return pass(`registered by ${ref(first)}: ${this.e.endpoints.map((e) => `${e.id} ${e.url} [${e.events.join(', ')}]`).join('; ')}`);
   }
 
-  faulted(kind: 'FORGED_SIGNATURE' | 'STALE_TIMESTAMP', what: string): Verdict {
+  /** How the partner's command ended, for reasons that depend on it. */
+  ended(): string {
+    const { exit_code, timed_out, duration_ms } = this.e.run;
+    const took = `${(duration_ms / 1000).toFixed(1)} s`;
+    if (timed_out) return `the command was stopped after ${took}`;
+    if (exit_code === 0) return `the command finished (exit 0) after ${took}`;
+    return `the command exited ${exit_code ?? 'on a signal'} after ${took}`;
+  }
+
+  /**
+   * Why no delivery of `eventType` (or of any order event) was made, from what the session shows: no
+   * endpoint, an endpoint not subscribed to it, or a command that ended before such an event happened.
+   */
+  whyUndelivered(eventType?: string): string {
+    const endpoints = this.e.endpoints;
+    const wanted = eventType ?? 'order events';
+    if (endpoints.length === 0) return 'no webhook endpoint was registered (POST /webhooks)';
+    const subscribed = endpoints.filter((e) => (eventType === undefined ? e.events.some((name) => name.startsWith('order.')) : e.events.includes(eventType as never)));
+    if (subscribed.length === 0) return `no registered endpoint subscribes to ${wanted} (${endpoints.map((e) => `${e.id}: ${e.events.join(', ')}`).join('; ')})`;
+    const who = `endpoint ${subscribed.map((e) => e.id).join(', ')} subscribes to ${wanted}`;
+    const orders = this.e.orders.length;
+    if (orders === 0) return `${who}, but no order was placed before ${this.ended()}`;
+    return `${who}, but no ${eventType ?? 'order'} event was delivered before ${this.ended()} (${orders} order${orders === 1 ? '' : 's'} placed)`;
+  }
+
+  faulted(kind: keyof typeof WEBHOOK_PROBES): Verdict {
+    const eventType = WEBHOOK_PROBES[kind];
+    const what = kind === 'FORGED_SIGNATURE' ? 'forged-signature' : 'stale-timestamp';
     const probes = this.attempts().filter((a) => a.attempt.fault === kind);
-    if (probes.length === 0) return skip(`no ${what} delivery was sent (no endpoint subscribed when the event happened)`);
+    if (probes.length === 0) return skip(`no ${what} delivery was sent (it is armed on ${eventType}): ${this.whyUndelivered(eventType)}`);
     const accepted = probes.filter((p) => isDelivered(p.attempt.status_code));
     const describe = (p: (typeof probes)[number]) =>
       `${p.delivery.id} ${p.delivery.event_type} ${p.delivery.event_id} → ${p.attempt.status_code ?? p.attempt.error} in ${p.attempt.latency_ms} ms`;
-    if (accepted.length > 0) return fail(`the ${what} delivery was acknowledged: the receiver trusts a webhook it cannot verify\n${listOf(accepted.map(describe))}`);
+    const danger =
+      kind === 'FORGED_SIGNATURE'
+        ? 'the receiver trusts a webhook whose signature does not verify'
+        : 'its signature verifies but its timestamp is outside ±300 s, so the receiver would also accept a captured delivery replayed later';
+    if (accepted.length > 0) return fail(`the ${what} delivery was acknowledged: ${danger}\n${listOf(accepted.map(describe))}`);
     const unanswered = probes.filter((p) => p.attempt.status_code === null);
     if (unanswered.length === probes.length) return fail(`the ${what} delivery got no answer at all (is the receiver up?)\n${listOf(probes.map(describe))}`);
     return pass(`refused: ${probes.map(describe).join('; ')}`);
@@ -240,7 +269,7 @@ class Grader {
 
   validAcknowledged(): Verdict {
     const valid = this.attempts().filter((a) => a.attempt.fault === null || a.attempt.fault === undefined || a.attempt.fault === 'DUPLICATE');
-    if (valid.length === 0) return fail('no valid delivery was made: no endpoint was subscribed to order events');
+    if (valid.length === 0) return fail(`no valid delivery was made: ${this.whyUndelivered()}`);
     const bad = valid.filter((a) => !isDelivered(a.attempt.status_code) || a.attempt.latency_ms > WEBHOOK_BUDGET_MS);
     const describe = (a: (typeof valid)[number]) =>
       `${a.delivery.id} ${a.delivery.event_type} ${a.delivery.event_id} at ${a.attempt.at} → ${a.attempt.status_code ?? a.attempt.error} in ${a.attempt.latency_ms} ms`;
@@ -290,8 +319,8 @@ export function gradeSession(evidence: Evidence): GradedCheck[] {
     'PARTNER-ORDER-002': () => g.delayedVouchers(),
     'PARTNER-POLL-001': () => g.polling(),
     'PARTNER-WH-001': () => g.registered(),
-    'PARTNER-WH-002': () => g.faulted('FORGED_SIGNATURE', 'forged-signature'),
-    'PARTNER-WH-003': () => g.faulted('STALE_TIMESTAMP', 'stale-timestamp'),
+    'PARTNER-WH-002': () => g.faulted('FORGED_SIGNATURE'),
+    'PARTNER-WH-003': () => g.faulted('STALE_TIMESTAMP'),
     'PARTNER-WH-004': () => g.validAcknowledged(),
     'PARTNER-WH-005': () => g.duplicate(),
     'PARTNER-HYG-001': () => g.forbiddenCalls(),

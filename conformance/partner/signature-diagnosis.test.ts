@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { signRequest } from '@starship/sdk';
-import { diagnoseSignature, type SignedRequestSeen } from './signature-diagnosis.ts';
+import { diagnoseSignature, pythonJsonDumpsSpacing, type SignedRequestSeen } from './signature-diagnosis.ts';
 
 const SECRET = 'sk_test_secret';
 const KEY = 'pk_test_key';
@@ -56,4 +56,14 @@ test('header problems are reported before any HMAC is tried', () => {
 test('a correct signature is not blamed on the canonical string', () => {
   const signed = signRequest({ secret: SECRET, timestamp: TS, method: 'POST', path: '/api/v1/orders?dry_run=false', body: BODY });
   assert.match(diagnoseSignature(seen(signed.signature), SECRET, KEY).part, /^none: the signature matches/);
+});
+
+test("names a body signed after Python's default json.dumps spacing while compact JSON was sent", () => {
+  const sent = '{"product_id":1001,"amount":"25.00","quantity":1,"customer_info":{"name":"Zoë 😀, \\"x\\": y","tags":[1,2]}}';
+  // What python3 -c 'import json; print(json.dumps(body))' writes for that body.
+  const python = '{"product_id": 1001, "amount": "25.00", "quantity": 1, "customer_info": {"name": "Zo\\u00eb \\ud83d\\ude00, \\"x\\": y", "tags": [1, 2]}}';
+  assert.equal(pythonJsonDumpsSpacing(sent), python);
+  const diagnosis = diagnoseSignature(seen(hmac(SECRET, `${TS}POST/api/v1/orders?dry_run=false${python}`), { body: sent }), SECRET, KEY);
+  assert.match(diagnosis.part, /^body: re-serialised with Python's default json\.dumps spacing \(", " and ": "\)/);
+  assert.equal(diagnosis.signed, `${TS}POST/api/v1/orders?dry_run=false${python}`);
 });

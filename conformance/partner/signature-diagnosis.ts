@@ -34,6 +34,33 @@ interface Variation {
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 
+/**
+ * JSON text as Python's `json.dumps` writes it by default: `", "` and `": "` between items, non-ASCII
+ * escaped as `\\uXXXX` (ensure_ascii). Rewritten token by token from the bytes sent, so numbers and key order
+ * stay exactly as they were; only whitespace outside strings and the escapes change.
+ */
+export function pythonJsonDumpsSpacing(json: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const char = json[i]!;
+    if (inString) {
+      if (char === '\\') {
+        out += char + (json[++i] ?? '');
+        continue;
+      }
+      if (char === '"') inString = false;
+      const code = char.charCodeAt(0);
+      out += code > 0x7f ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+      continue;
+    }
+    if (char === '"') inString = true;
+    if (/\s/.test(char)) continue;
+    out += char === ',' ? ', ' : char === ':' ? ': ' : char;
+  }
+  return out;
+}
+
 function bodyVariations(body: string): Array<[string, string]> {
   const out: Array<[string, string]> = [['body: left out (signed as empty)', '']];
   let parsed: unknown;
@@ -48,6 +75,10 @@ function bodyVariations(body: string): Array<[string, string]> {
     ['body: re-serialised compactly (not the bytes sent)', JSON.stringify(parsed)],
     ['body: re-serialised with 2-space indentation (not the bytes sent)', JSON.stringify(parsed, null, 2)],
     ['body: re-serialised with keys sorted (not the bytes sent)', JSON.stringify(sortKeys(parsed))],
+    [
+      "body: re-serialised with Python's default json.dumps spacing (\", \" and \": \"), not the bytes sent: serialise once, then sign and send that same string",
+      pythonJsonDumpsSpacing(body),
+    ],
   );
   return out.filter(([, text]) => text !== body);
 }
@@ -115,4 +146,13 @@ export function diagnoseSignature(seen: SignedRequestSeen, secret: string, apiKe
   }
   if (parsed.t !== timestamp) return { part: `timestamp: X-Signature t=${parsed.t} differs from X-Timestamp ${timestamp}`, expected };
   return { part: 'unknown: v1 matches none of the usual variations (wrong secret, or another canonical string)', expected };
+}
+
+/** The diagnosis as the report prints it and the sandbox's 401 carries it in `messages`: one line each. */
+export function diagnosisLines(diagnosis: Diagnosis): string[] {
+  return [
+    `differs in ${diagnosis.part}`,
+    ...(diagnosis.expected === undefined ? [] : [`sandbox signed: ${JSON.stringify(diagnosis.expected)}`]),
+    ...(diagnosis.signed === undefined ? [] : [`you signed:     ${JSON.stringify(diagnosis.signed)}`]),
+  ];
 }

@@ -26,7 +26,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { Evidence, WitnessRecord } from '@starship/conformance/partner/evidence';
 import { gradeSession } from '@starship/conformance/partner/grade';
-import { PARTNER_CHECK_BY_ID } from '@starship/conformance/partner/catalogue';
+import { PARTNER_CHECK_BY_ID, WEBHOOK_PROBES } from '@starship/conformance/partner/catalogue';
 import { keyIdOf, publicKeyPem, signReport, SIGNATURE_ALGORITHM } from '@starship/conformance/partner/report-signature';
 import { formatJson, type ReportInput } from '@starship/conformance/report/index';
 import type { C, Engine, ListResult } from '../engine.ts';
@@ -115,8 +115,9 @@ export class Certification {
     await engine.injectFault({ operation_id: 'listProducts', partner_id, kind: 'UNKNOWN_FIELDS' });
     await engine.injectFault({ operation_id: 'getProduct', partner_id, kind: 'UNKNOWN_ENUM' });
     await engine.injectFault({ operation_id: 'createOrder', partner_id, kind: 'HTTP_ERROR', status: 503 });
-    await engine.injectWebhookFault({ partner_id, event_type: 'order.delivered', kind: 'FORGED_SIGNATURE' });
-    await engine.injectWebhookFault({ partner_id, event_type: 'order.pending', kind: 'STALE_TIMESTAMP' });
+    for (const [kind, event_type] of Object.entries(WEBHOOK_PROBES) as [keyof typeof WEBHOOK_PROBES, string][]) {
+      await engine.injectWebhookFault({ partner_id, event_type, kind });
+    }
 
     const session: Session = {
       id,

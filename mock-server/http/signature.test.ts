@@ -97,3 +97,31 @@ test('a failed check records the canonical string the server computed and why, n
     await served.close();
   }
 });
+
+test("the 401 for a body signed after Python's json.dumps spacing names it in messages, as the certification report does", async () => {
+  const secret = 'sk_test_python';
+  const now = 1_800_000_000;
+  const served = await serve(pipeline([rawBody(), asPartner(secret), requestSignature(settableClock(now), 300)]));
+  try {
+    const sent = '{"product_id":1001,"amount":"25.00","quantity":1}';
+    const pythonDumps = '{"product_id": 1001, "amount": "25.00", "quantity": 1}';
+    const signed = signRequest({ secret, timestamp: now, method: 'POST', path: '/api/v1/orders', body: pythonDumps });
+    const response = await fetch(`${served.url}/api/v1/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...signed.headers }, body: sent });
+    assert.equal(response.status, 401);
+    const { error } = await json(response);
+    assert.equal(error.code, 'E_SIGNATURE_INVALID');
+    assert.deepEqual(error.messages, [
+      `differs in body: re-serialised with Python's default json.dumps spacing (", " and ": "), not the bytes sent: serialise once, then sign and send that same string`,
+      `sandbox signed: ${JSON.stringify(`${now}POST/api/v1/orders${sent}`)}`,
+      `you signed:     ${JSON.stringify(`${now}POST/api/v1/orders${pythonDumps}`)}`,
+    ]);
+    assert.ok(!JSON.stringify(error).includes(signed.signature), 'the expected signature is never revealed');
+
+    const stale = signRequest({ secret, timestamp: now - 900, method: 'POST', path: '/api/v1/orders', body: sent });
+    const window = await json(await fetch(`${served.url}/api/v1/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...stale.headers }, body: sent }));
+    assert.equal(window.error.code, 'E_TIMESTAMP_OUT_OF_WINDOW');
+    assert.equal(window.error.messages, undefined, 'a correct signature outside the window needs no diagnosis');
+  } finally {
+    await served.close();
+  }
+});

@@ -4,10 +4,11 @@
  * keeps the canonical string the server computed, so a partner can diff it against theirs; it never holds
  * the secret or the expected signature.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { diagnoseSignature, diagnosisLines } from '@starship/conformance/partner/signature-diagnosis';
 import { isWriteMethod, verifyRequestSignature } from '@starship/sdk';
 import { ApiError } from '../api-error.ts';
-import type { Clock } from '../engine.ts';
+import type { Clock, PartnerCredentials } from '../engine.ts';
 import { contextOf } from './context.ts';
 import { isObject, type OpenApiDocument } from '@starship/contract';
 
@@ -17,6 +18,24 @@ export function signingToleranceFromSpec(doc: OpenApiDocument): number {
   const tolerance = isObject(ext) ? Number(ext.tolerance_seconds) : NaN;
   if (!Number.isFinite(tolerance)) throw new Error('the spec has no usable x-starship-signing.tolerance_seconds');
   return tolerance;
+}
+
+/**
+ * A signature that does not match is explained as the certification report explains it (which part of the
+ * canonical string differs, what each side signed). The caller has already proven it holds the secret, so
+ * nothing is revealed that it could not compute itself.
+ */
+function diagnosis(reason: string, req: Request, rawBody: Buffer, partner: PartnerCredentials): string[] | undefined {
+  if (reason !== 'V1_MISMATCH' && reason !== 'T_MISMATCH') return undefined;
+  const seen = {
+    method: req.method,
+    path: req.originalUrl,
+    host: req.get('host') ?? null,
+    body: rawBody.toString('utf8'),
+    timestampHeader: req.get('x-timestamp') ?? null,
+    signatureHeader: req.get('x-signature') ?? null,
+  };
+  return diagnosisLines(diagnoseSignature(seen, partner.apiSecret, partner.apiKey));
 }
 
 export function requestSignature(clock: Clock, toleranceSeconds: number): RequestHandler {
@@ -37,7 +56,7 @@ export function requestSignature(clock: Clock, toleranceSeconds: number): Reques
     });
     if (!result.ok) {
       ctx.verdicts.signature = { result: 'FAIL', canonical_string: result.canonical ?? null, reason: `${result.reason}: ${result.message}` };
-      throw new ApiError(401, result.code, result.message);
+      throw new ApiError(401, result.code, result.message, { messages: diagnosis(result.reason, req, ctx.rawBody, partner) });
     }
     ctx.verdicts.signature = { result: 'PASS', canonical_string: result.canonical, reason: null };
     next();
