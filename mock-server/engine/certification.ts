@@ -115,7 +115,7 @@ export class Certification {
     await engine.injectFault({ operation_id: 'listProducts', partner_id, kind: 'UNKNOWN_FIELDS' });
     await engine.injectFault({ operation_id: 'getProduct', partner_id, kind: 'UNKNOWN_ENUM' });
     await engine.injectFault({ operation_id: 'createOrder', partner_id, kind: 'HTTP_ERROR', status: 503 });
-    for (const [kind, event_type] of Object.entries(WEBHOOK_PROBES) as [keyof typeof WEBHOOK_PROBES, string][]) {
+    for (const [kind, event_type] of Object.entries(WEBHOOK_PROBES) as [keyof typeof WEBHOOK_PROBES, (typeof WEBHOOK_PROBES)[keyof typeof WEBHOOK_PROBES]][]) {
       await engine.injectWebhookFault({ partner_id, event_type, kind });
     }
 
