@@ -5,7 +5,7 @@
  */
 import type { components } from '@starship/spec/sandbox';
 import { escapeHtml, formatHtml, type ReportInput } from '../report/index.ts';
-import { formatClause } from '../server/clauses.ts';
+import { formatClause, guideUrl } from '../server/clauses.ts';
 import { PARTNER_CHECK_BY_ID } from './catalogue.ts';
 
 export type CertificationReport = components['schemas']['CertificationReport'];
@@ -19,7 +19,7 @@ export function reportInputOf(report: CertificationReport): ReportInput {
     target: `partner ${certification.partner_id} · session ${certification.session_id} · signed ${signature.algorithm} key ${signature.key_id}`,
     checks: report.checks.map((check) => {
       const definition = PARTNER_CHECK_BY_ID.get(check.id);
-      return { ...check, ...(definition ? { group: definition.group, clause: formatClause(definition.clause) } : {}) };
+      return { ...check, ...(definition ? { group: definition.group, clause: formatClause(definition.clause), guide: guideUrl(definition.clause.guide) } : {}) };
     }),
     durationMs: certification.run.duration_ms,
     generatedAt: certification.graded_at,

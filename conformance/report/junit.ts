@@ -16,7 +16,7 @@ const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 
 function testCase(check: ReportCheck, prefix: string): string {
   const open = `    <testcase classname="${escapeXml(`${prefix}.${check.group ?? 'checks'}`)}" name="${escapeXml(`${check.id} ${check.title}`)}" time="${seconds(check.durationMs)}">`;
-  const text = escapeXml([check.detail, check.clause ? `Contract: ${check.clause}` : ''].filter(Boolean).join('\n'));
+  const text = escapeXml([check.detail, check.clause ? `Contract: ${check.clause}` : '', check.guide ? `Guide: ${check.guide}` : ''].filter(Boolean).join('\n'));
   switch (check.result) {
     case 'FAIL':
       return `${open}\n      <failure type="${check.level}" message="${escapeXml(check.detail.split('\n')[0] ?? '')}">${text}</failure>\n    </testcase>`;

@@ -55,6 +55,25 @@ test('HTML is self-contained, escaped and states the verdict', () => {
   assert.doesNotMatch(html, /<script|<link|src=|https?:\/\/(?!127\.0\.0\.1)/);
   assert.match(html, /DOES NOT CONFORM: 1 MUST check failed/);
   assert.match(html, /got 200 \{&quot;a&quot;:&quot;&lt;b&gt;&amp;&quot;\}/);
-  assert.match(html, /<h2>SIGN<\/h2>/);
+  assert.match(html, /<h2 id="group-SIGN">SIGN<\/h2>/);
   assert.match(html, /<span class="result WARN">WARN<\/span>/);
+});
+
+test('HTML puts failures first, with a table of contents; Time only when checks were timed; the guide is a link', () => {
+  const checks: ReportInput['checks'] = [
+    { id: 'AUTH-A', title: 'a', level: 'MUST', result: 'PASS', detail: '', group: 'AUTH', durationMs: 5 },
+    { id: 'PAGE-A', title: 'p', level: 'SHOULD', result: 'WARN', detail: 'w', group: 'PAGE', durationMs: 5 },
+    { id: 'SIGN-A', title: 's', level: 'MUST', result: 'PASS', detail: '', group: 'SIGN', durationMs: 5 },
+    { id: 'SIGN-B', title: 'b', level: 'MUST', result: 'FAIL', detail: 'f', group: 'SIGN', durationMs: 5, guide: 'https://docs.example/signing.html' },
+  ];
+  const html = formatHtml({ ...input, checks });
+  const at = (text: string) => html.indexOf(text);
+  assert.ok(at('<h2 id="group-SIGN">') < at('<h2 id="group-PAGE">') && at('<h2 id="group-PAGE">') < at('<h2 id="group-AUTH">'), 'failed group, then warned, then the rest');
+  assert.ok(at('<tr id="check-SIGN-B">') < at('<tr id="check-SIGN-A">'), 'within a group the failure leads');
+  assert.match(html, /<nav class="toc"><h2>Contents<\/h2>\n<p><b>Failed:<\/b> <a href="#check-SIGN-B">SIGN-B<\/a><\/p>/);
+  assert.match(html, /<li><a href="#group-SIGN">SIGN<\/a> <span class="counts">1 fail, 1 pass<\/span><\/li>/);
+  assert.match(html, /Guide: <a href="https:\/\/docs.example\/signing.html">/);
+  assert.match(html, /<th>Time<\/th>/);
+  const untimed = formatHtml({ ...input, checks: checks.map(({ durationMs: _, ...check }) => check) });
+  assert.doesNotMatch(untimed, /<th>Time<\/th>|<td><\/td><\/tr>/, 'no empty Time column for checks graded afterwards');
 });

@@ -13,8 +13,10 @@ export interface ReportCheck {
   detail: string;
   /** Shown by JUnit (test suite) and HTML (section); not part of the JSON format. */
   group?: string;
-  /** The promise the check enforces, e.g. `000_….txt § Authentication: “…”`. */
+  /** The promise the check enforces, e.g. `API reference v1 § Authentication: “…”`. */
   clause?: string;
+  /** The docs-site guide that explains what the check expects (URL). */
+  guide?: string;
   durationMs?: number;
 }
 

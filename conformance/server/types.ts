@@ -1,6 +1,6 @@
 /**
  * The vocabulary of the server conformance suite: a check is a small async closure with a stable id, a
- * level (MUST fails the run, SHOULD only warns) and the seed clause it enforces.
+ * level (MUST fails the run, SHOULD only warns) and the documentation clause it enforces.
  */
 import type { Clause } from './clauses.ts';
 import type { SuiteContext } from './context.ts';

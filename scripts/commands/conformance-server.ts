@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { formatClause } from '@starship/conformance/server/clauses';
+import { formatClause, guideUrl } from '@starship/conformance/server/clauses';
 import { selectChecks } from '@starship/conformance/server/registry';
 import { runSuite } from '@starship/conformance/server/runner';
 import type { CheckOutcome } from '@starship/conformance/server/types';
@@ -74,7 +74,7 @@ export async function conformanceServerCommand(options: ConformanceServerOptions
   const input: ReportInput = {
     suite: 'starship conformance server',
     target: options.baseUrl,
-    checks: run.outcomes.map((o) => ({ id: o.id, title: o.title, level: o.level, result: o.result, detail: o.detail, group: o.group, clause: formatClause(o.clause), durationMs: o.durationMs })),
+    checks: run.outcomes.map((o) => ({ id: o.id, title: o.title, level: o.level, result: o.result, detail: o.detail, group: o.group, clause: formatClause(o.clause), guide: guideUrl(o.clause.guide), durationMs: o.durationMs })),
     durationMs: run.durationMs,
     generatedAt,
   };
