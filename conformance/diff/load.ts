@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { bundleSpec } from '@starship/contract/bundle';
 
 /** Reads the spec's source files by the path shown in annotations (repo-relative for git, cwd-relative on disk). */
@@ -51,6 +52,49 @@ function selfContained(text: string, file: string): Json | undefined {
   }
 }
 
+const OBJECT_FIELDS = ['info', 'paths', 'components', 'webhooks'] as const;
+
+const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
+
+/**
+ * Why a parsed file is not an OpenAPI 3.x document, or undefined when it is one. A Swagger 2.0 file or a
+ * document whose `paths` is not a mapping would otherwise be diffed as an empty spec (a corrupted baseline
+ * then reads as "everything is additive" and passes the CI gate).
+ */
+export function notOpenApi3(document: unknown): string | undefined {
+  if (!isObject(document)) return 'the top level is not a mapping';
+  if (document.swagger !== undefined) return `it declares swagger: ${JSON.stringify(document.swagger)} (Swagger ${String(document.swagger)}); convert it to OpenAPI 3`;
+  if (document.openapi === undefined) return 'it has no `openapi: 3.x` version field';
+  if (typeof document.openapi !== 'string' || !/^3\.\d+(\.\d+)?$/.test(document.openapi)) return `its version is openapi: ${JSON.stringify(document.openapi)}, not 3.x`;
+  if (!isObject(document.info)) return `\`info\` must be an object, got ${kindOf(document.info)}`;
+  for (const field of OBJECT_FIELDS) {
+    if (document[field] !== undefined && !isObject(document[field])) return `\`${field}\` must be an object, got ${kindOf(document[field])}`;
+  }
+  if (document.paths === undefined && document.webhooks === undefined && document.components === undefined) return 'it has none of `paths`, `webhooks` or `components`';
+  return undefined;
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Refuses a root file that is not OpenAPI 3.x, before any bundling, with one line naming the input. */
+function assertOpenApi3(text: string, label: string): void {
+  let document: unknown;
+  try {
+    // JSON.parse first: a multi-megabyte JSON baseline takes seconds through the YAML parser.
+    document = /^\s*[[{]/.test(text) ? tryJson(text) ?? parseYaml(text) : parseYaml(text);
+  } catch (error) {
+    throw new Error(`${label} is neither JSON nor YAML: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+  }
+  const problem = notOpenApi3(document);
+  if (problem) throw new Error(`${label} is not an OpenAPI 3.x document: ${problem}`);
+}
+
 async function bundle(file: string, label: string): Promise<Json> {
   try {
     return await bundleSpec(file);
@@ -62,6 +106,7 @@ async function bundle(file: string, label: string): Promise<Json> {
 
 async function loadFile(file: string, label: string, cwd: string): Promise<LoadedSpec> {
   const text = readFileSync(file, 'utf8');
+  assertOpenApi3(text, label);
   const document = selfContained(text, file) ?? (await bundle(file, label));
   const root = path.relative(cwd, file).split(path.sep).join('/');
   return { document, label, sources: { root, read: (name) => readFileSync(path.resolve(cwd, name), 'utf8') } };
@@ -77,6 +122,7 @@ async function loadFromGit(ref: string, spec: string, label: string, cwd: string
   const relative = (spec.startsWith('./') || spec.startsWith('../') ? path.relative(top, path.resolve(cwd, spec)) : spec).split(path.sep).join('/');
   const show = (file: string) => git(top, ['show', `${ref}:${file}`]).toString('utf8');
   const text = show(relative);
+  assertOpenApi3(text, label);
   let document = selfContained(text, relative);
   if (document === undefined) {
     const temp = mkdtempSync(path.join(tmpdir(), 'starship-diff-'));

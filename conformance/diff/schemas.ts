@@ -145,8 +145,9 @@ const boundsCheck: SchemaCheck = (ctx, { base, revision, oneSided, at }, scope) 
     const tighter = after !== undefined && (before === undefined || (lower ? after > before : after < before));
     const text = `${described(scope)}: \`${keyword}\` ${before ?? 'none'} → ${after ?? 'none'}`;
     const location = childPointer(at, keyword);
-    if (scope.direction === 'request' && tighter) emit(ctx, scope, 'request-constraint-tightened', location, at, `${text}; values accepted today are rejected`);
-    if (scope.direction === 'response' && !tighter) emit(ctx, scope, 'response-constraint-loosened', location, at, `${text}; clients may receive values outside the former bounds`);
+    // Anchored at the keyword (the `maxLength:` line); a keyword the revision dropped maps to its schema.
+    if (scope.direction === 'request' && tighter) emit(ctx, scope, 'request-constraint-tightened', location, location, `${text}; values accepted today are rejected`);
+    if (scope.direction === 'response' && !tighter) emit(ctx, scope, 'response-constraint-loosened', location, location, `${text}; clients may receive values outside the former bounds`);
   }
 };
 
@@ -159,7 +160,7 @@ function keywordCheck(keyword: 'pattern' | 'format', rule: RuleId): SchemaCheck 
     if (before === after) return;
     const stricterForReader = scope.direction === 'request' ? after !== undefined : before !== undefined;
     if (!stricterForReader) return;
-    emit(ctx, scope, rule, childPointer(at, keyword), at, `${described(scope)}: \`${keyword}\` changed from ${before === undefined ? 'none' : `\`${before}\``} to ${after === undefined ? 'none' : `\`${after}\``}`);
+    emit(ctx, scope, rule, childPointer(at, keyword), childPointer(at, keyword), `${described(scope)}: \`${keyword}\` changed from ${before === undefined ? 'none' : `\`${before}\``} to ${after === undefined ? 'none' : `\`${after}\``}`);
   };
 }
 

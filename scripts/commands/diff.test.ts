@@ -66,6 +66,44 @@ test('github annotations point at the revision file and line', async (t) => {
   assert.equal(yaml.slice(0, line).reverse().find((l) => /^ {4}\S/.test(l)), '    Voucher:');
 });
 
+test('github annotations point at the changed keyword, not at the property that holds it', async (t) => {
+  const s = specs(t);
+  const tightened = baseSpec();
+  tightened.components.schemas.CreateOrderRequest.properties.reference.maxLength = 50;
+  tightened.components.schemas.CreateOrderRequest.properties.reference.pattern = '^[A-Z]+$';
+  const file = path.join(s.dir, 'tightened.yaml');
+  const yaml = stringify(tightened);
+  writeFileSync(file, yaml);
+  const { out } = await capture(s.base, file, { format: 'github' });
+  const lineOf = (rule: string) => Number(new RegExp(`line=(\\d+),title=${rule} `).exec(out)?.[1]);
+  const lines = yaml.split('\n');
+  const reference = lines.findIndex((l, i) => l.trim() === 'reference:' && lines.slice(0, i).reverse().find((x) => /^ {4}\S/.test(x)) === '    CreateOrderRequest:');
+  assert.ok(reference > 0);
+  assert.equal(lines[lineOf('request-constraint-tightened') - 1]?.trim(), 'maxLength: 50');
+  assert.ok(lineOf('request-constraint-tightened') > reference + 1, 'below the reference: line');
+  assert.equal(lines[lineOf('pattern-changed') - 1]?.trim(), "pattern: ^[A-Z]+$");
+});
+
+test('BASE or REVISION that parses but is not an OpenAPI 3.x document: one clear line, exit 2, before any diff', async (t) => {
+  const s = specs(t);
+  const write = (name: string, text: string) => {
+    writeFileSync(path.join(s.dir, name), text);
+    return path.join(s.dir, name);
+  };
+  const swagger = write('swagger.yaml', 'swagger: "2.0"\ninfo: {title: t, version: "1"}\npaths: {}\n');
+  const badPaths = write('bad-paths.json', JSON.stringify({ ...baseSpec(), paths: 5 }));
+  const noVersion = write('no-version.json', JSON.stringify({ info: { title: 't', version: '1' }, paths: {} }));
+  const list = write('list.yaml', '- 1\n- 2\n');
+  await assert.rejects(capture(swagger, s.same), /swagger\.yaml is not an OpenAPI 3\.x document: it declares swagger: "2\.0" \(Swagger 2\.0\); convert it to OpenAPI 3$/);
+  await assert.rejects(capture(s.base, badPaths), /bad-paths\.json is not an OpenAPI 3\.x document: `paths` must be an object, got a number$/);
+  await assert.rejects(capture(noVersion, s.same), /no-version\.json is not an OpenAPI 3\.x document: it has no `openapi: 3\.x` version field$/);
+  await assert.rejects(capture(s.base, list), /list\.yaml is not an OpenAPI 3\.x document: the top level is not a mapping$/);
+  const cli = spawnSync(process.execPath, [cliBin, 'diff', swagger, s.same], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(cli.status, 2);
+  assert.equal(cli.stderr.trim().split('\n').length, 1, cli.stderr);
+  assert.equal(cli.stdout, '');
+});
+
 test('an ignore entry accepts a change; the report still lists it', async (t) => {
   const s = specs(t);
   const ignore = s.ignore(`ignore:
