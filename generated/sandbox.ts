@@ -85,7 +85,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read the sandbox clock */
+        /**
+         * Read the sandbox clock
+         * @description The sandbox's current time (`now`) and how far it runs ahead of real time (`offset_seconds`, 0 until
+         *     `advanceClock` moves it; `resetSandbox` sets it back). Order and event timestamps, idempotency-key
+         *     retention, rate-limit windows and the webhook retry schedule all follow this clock, so a test that
+         *     advanced it reads it here to know what time the sandbox will stamp.
+         */
         get: operations["getClock"];
         put?: never;
         post?: never;
@@ -410,7 +416,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read the operator settings */
+        /**
+         * Read the operator settings
+         * @description The settings that stand in for an operator's decisions: whether inventory pumps retry PENDING orders
+         *     (`disable_auto_order_retry`), which products vendors fulfill automatically
+         *     (`allow_auto_vendor_fulfill`) and which planned features are on (`feature_flags`). Change them with
+         *     `updateSettings`; `resetSandbox` restores the defaults shown in the example.
+         */
         get: operations["getSettings"];
         put?: never;
         post?: never;

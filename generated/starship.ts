@@ -1471,8 +1471,6 @@ export interface components {
         };
     };
     parameters: {
-        /** @description ISO 4217 currency code. */
-        Currency: components["schemas"]["CurrencyCode"];
         /**
          * @description Inclusive lower bound on `created_at` (RFC 3339).
          * @example 2026-04-01T00:00:00Z

@@ -5,6 +5,7 @@ import PaginationHeadersOnLists from './rules/pagination-headers-on-lists.js';
 import SignatureHeadersOnWrites from './rules/signature-headers-on-writes.js';
 import SigningExtension from './rules/signing-extension.js';
 import TraceAndRateLimitHeaders from './rules/trace-and-rate-limit-headers.js';
+import NoUnusedComponents from './rules/no-unused-components.js';
 import UppercaseEnumValues from './rules/uppercase-enum-values.js';
 
 // Plain ESM JavaScript, not TypeScript: Redocly CLI loads plugins with a bare dynamic import(), and the
@@ -23,6 +24,7 @@ export default function starshipPlugin() {
         'pagination-headers-on-lists': PaginationHeadersOnLists,
         'trace-and-rate-limit-headers': TraceAndRateLimitHeaders,
         'signing-extension': SigningExtension,
+        'no-unused-components': NoUnusedComponents,
       },
     },
   };
