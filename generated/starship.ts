@@ -911,6 +911,14 @@ export interface components {
          */
         OrderStatus: "PLACED" | "PENDING" | "DELIVERED" | "PARTIALLY_DELIVERED" | "CANCELLED" | "FAILED";
         /**
+         * OrderStatusFilter
+         * @description An order status to filter on: one of `OrderStatus`'s values in any case (`PENDING`, `pending`,
+         *     `Pending`). The API reads it as the canonical UPPERCASE value; responses always carry that form.
+         * @example PENDING
+         * @example pending
+         */
+        OrderStatusFilter: components["schemas"]["OrderStatus"] | string;
+        /**
          * OrderSubStatus
          * @description Detailed lifecycle step. Informational: new values may be added at any time, so treat an unknown value
          *     as informational, never as fatal.
@@ -1012,11 +1020,8 @@ export interface components {
          *     }
          */
         ProductSort: {
-            /**
-             * @description Sort direction (any case accepted on input).
-             * @enum {string}
-             */
-            direction: "ASC" | "DESC";
+            /** @description Sort direction, `ASC` or `DESC`, in any case (`asc`). */
+            direction: ("ASC" | "DESC") | string;
             /** @description Product field to sort by. */
             field: string;
         };
@@ -1126,17 +1131,22 @@ export interface components {
          */
         TransactionType: "DEBIT" | "REFUND" | "CREDIT" | "ADJUSTMENT";
         /**
+         * TransactionTypeFilter
+         * @description A transaction type to filter on: one of `TransactionType`'s values in any case (`DEBIT`, `debit`). The
+         *     API reads it as the canonical UPPERCASE value; responses always carry that form.
+         * @example DEBIT
+         * @example debit
+         */
+        TransactionTypeFilter: components["schemas"]["TransactionType"] | string;
+        /**
          * UpdateWebhookRequest
          * @description Full replacement of an endpoint's settings (omitted optional fields are reset to their defaults).
          */
         UpdateWebhookRequest: {
             description?: string;
             events: components["schemas"]["WebhookEventType"][];
-            /**
-             * @description Defaults to `ACTIVE`.
-             * @enum {string}
-             */
-            status?: "ACTIVE" | "DISABLED";
+            /** @description `ACTIVE` or `DISABLED`, in any case (`disabled`). Defaults to `ACTIVE`. */
+            status?: ("ACTIVE" | "DISABLED") | string;
             /** Format: uri */
             url: string;
         };
@@ -1712,10 +1722,10 @@ export interface operations {
                 /** @example 1001 */
                 product_id?: components["schemas"]["ProductId"];
                 /**
-                 * @description Only orders in this status (any case accepted).
+                 * @description Only orders in this status, in any case (`PENDING`, `pending`).
                  * @example PENDING
                  */
-                status?: components["schemas"]["OrderStatus"];
+                status?: components["schemas"]["OrderStatusFilter"];
                 /**
                  * @description Exclusive upper bound on `created_at` (RFC 3339). Must not be before `from`.
                  * @example 2026-05-01T00:00:00Z
@@ -2122,10 +2132,10 @@ export interface operations {
                  */
                 to?: components["parameters"]["To"];
                 /**
-                 * @description Only movements of this type (any case accepted).
+                 * @description Only movements of this type, in any case (`DEBIT`, `debit`).
                  * @example DEBIT
                  */
-                type?: components["schemas"]["TransactionType"];
+                type?: components["schemas"]["TransactionTypeFilter"];
             };
             header?: never;
             path?: never;

@@ -39,3 +39,13 @@ test('every other check ends as README.md documents for prism mock', () => {
   const differing = others.filter((o) => documented.get(o.id) !== o.result).map((o) => `${o.id}: documented ${documented.get(o.id)}, got ${o.result} (${o.detail.split('\n')[0]})`);
   assert.deepEqual(differing, []);
 });
+
+test('Prism reads the spec\'s input enums as the API does: any case accepted, an unknown value refused', async () => {
+  const headers = { 'X-API-Key': 'pk_test_prism', 'X-API-Secret': 'sk_test_prism' };
+  for (const query of ['status=pending', 'status=Delivered', 'status=PENDING']) {
+    const response = await fetch(`${prism.origin}/orders?${query}`, { headers });
+    assert.equal(response.status, 200, `GET /orders?${query}: ${await response.text()}`);
+  }
+  assert.equal((await fetch(`${prism.origin}/transactions?type=debit`, { headers })).status, 200);
+  assert.equal((await fetch(`${prism.origin}/orders?status=shipped`, { headers })).status, 400);
+});
