@@ -31,7 +31,8 @@ test('every guide in the manifest exists and every Markdown file in docs/ is in 
 });
 
 test("the signing guide's worked examples are the shared vectors, and sdk/signing.ts reproduces them", () => {
-  const examples = blocksOf('signing', 'signing-example').map(fields);
+  // `signing-example`: a request the API takes (guide-requests.test.ts sends it); `signing-vector`: arithmetic only.
+  const examples = [...blocksOf('signing', 'signing-example'), ...blocksOf('signing', 'signing-vector')].map(fields);
   assert.ok(examples.length >= 3, 'the guide shows a POST, a bodiless DELETE and a query string');
   assert.deepEqual(examples[0], fieldsOfVector(0), 'the first example is the spec’s worked example');
   for (const example of examples) {
