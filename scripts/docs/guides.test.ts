@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { canonicalRequestString, signRequest } from '@starship/sdk';
 import { signWebhookPayload, verifyWebhook, webhookSignedPayloadString } from '@starship/sdk';
@@ -98,3 +99,24 @@ test(
     }
   },
 );
+
+test("the README's signing line names the canonical string's parts as the spec does (the path with its query)", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const lines = readme.split('\n').filter((line) => /X-Signature: t=…,v1=…` over/.test(line));
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /`ts \+ METHOD \+ path_with_query \+ raw_body`/);
+});
+
+test('every relative link in the guides opens a file of the repository (where the Markdown is read), and the site maps each to a page', async () => {
+  const { Marked } = await import('marked');
+  const { PUBLISHED_AS } = await import('./site.ts');
+  for (const [slug, source] of sources) {
+    const links: string[] = [];
+    new Marked({ walkTokens: (token) => void (token.type === 'link' && links.push((token as { href: string }).href)) }).parse(source);
+    for (const href of links.filter((h) => !/^[a-z]+:/i.test(h) && !h.startsWith('#'))) {
+      const target = href.split('#')[0]!;
+      assert.ok(existsSync(path.resolve(docsDir, target)), `${slug}.md links ${href}, which is not a file of the repository`);
+      assert.ok(target.endsWith('.md') || PUBLISHED_AS[target], `${slug}.md links ${href}, which the docs site does not publish`);
+    }
+  }
+});

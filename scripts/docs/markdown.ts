@@ -31,8 +31,15 @@ export function slugify(text: string): string {
 
 const SIBLING_GUIDE = /^(?!\w+:)([\w./-]*?)\.md(#.*)?$/;
 
-/** `signing.md#x` → `signing.html#x`; other links are left alone. */
-export function siteHref(href: string): string {
+/**
+ * `signing.md#x` → `signing.html#x`, and a link to a repository file the site publishes as a page
+ * (`published`, e.g. `../../openapi/starship.yaml` → `partner-api.html`) → that page: guides link what a
+ * reader of the repository can open, and the site rewrites them. Other links are left alone.
+ */
+export function siteHref(href: string, published: Readonly<Record<string, string>> = {}): string {
+  const [target = '', fragment] = href.split('#', 2) as [string, string | undefined];
+  const page = published[target];
+  if (page !== undefined) return fragment === undefined ? page : `${page}#${fragment}`;
   const match = SIBLING_GUIDE.exec(href);
   return match ? `${match[1]}.html${match[2] ?? ''}` : href;
 }
@@ -41,13 +48,13 @@ function plainText(tokens: Token[]): string {
   return tokens.map((t) => ('tokens' in t && t.tokens ? plainText(t.tokens) : 'text' in t ? t.text : '')).join('');
 }
 
-export function renderMarkdown(source: string): RenderedMarkdown {
+export function renderMarkdown(source: string, published: Readonly<Record<string, string>> = {}): RenderedMarkdown {
   const headings: Heading[] = [];
   const used = new Map<string, number>();
   const marked = new Marked({
     gfm: true,
     walkTokens(token) {
-      if (token.type === 'link') (token as Tokens.Link).href = siteHref((token as Tokens.Link).href);
+      if (token.type === 'link') (token as Tokens.Link).href = siteHref((token as Tokens.Link).href, published);
     },
     renderer: {
       heading({ tokens, depth }) {

@@ -38,6 +38,16 @@ export const REFERENCE_PAGES = {
   sandbox: { file: 'sandbox-api.html', title: 'Sandbox control API reference', spec: 'sandbox.openapi.json' },
 } as const;
 
+/**
+ * Repository files the guides link to, so that the links work where the guides are read as Markdown (the
+ * repository), and the site page each one becomes.
+ */
+export const PUBLISHED_AS: Readonly<Record<string, string>> = {
+  '../../openapi/starship.yaml': REFERENCE_PAGES.partner.file,
+  '../../openapi/sandbox.yaml': REFERENCE_PAGES.sandbox.file,
+  '../docs/postman.ts': POSTMAN_FILE,
+};
+
 const HOME_LINK = '[← Starship partner docs: guides, Postman collection](index.html)';
 
 /** The docs copy of a spec: a link home at the top of its description, nothing else changed. */
@@ -83,7 +93,7 @@ export async function buildDocsSite(outDir: string): Promise<DocsSite> {
   };
 
   const rendered = await Promise.all(
-    guides.map(async (guide) => ({ guide, ...renderMarkdown(await readFile(guideSource(guide), 'utf8')) })),
+    guides.map(async (guide) => ({ guide, ...renderMarkdown(await readFile(guideSource(guide), 'utf8'), PUBLISHED_AS) })),
   );
   const guideNav: NavLink[] = rendered.map(({ guide, title }) => ({ href: `${guide.slug}.html`, title }));
   const referenceNav: NavLink[] = [

@@ -21,10 +21,13 @@ const BROKEN: Snippet = {
   source: "import { createStarshipClient } from '@starship/sdk';\n\ncreateStarshipClient({ baseUrl: 4010, apiKey: 'k', apiSecret: 's' });\n",
 };
 
-test('generated samples and the guides’ TypeScript blocks type-check against the SDK', () => {
+test('generated samples, the README’s and the guides’ TypeScript blocks type-check against the SDK', () => {
   const snippets: Snippet[] = [
     ...listOperations(spec).map((op) => ({ name: `sample-${op.operationId}`, source: typescriptSample(spec, op) })),
     ...listWebhookEvents(spec).map((event) => ({ name: `webhook-${event.name}`, source: webhookSample(event.name) })),
+    ...codeBlocks(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))
+      .filter((block) => block.lang === 'ts')
+      .map((block, i) => ({ name: `readme-${i + 1}`, source: block.text })),
     ...guides.flatMap((guide) =>
       codeBlocks(readFileSync(guideSource(guide), 'utf8'))
         .filter((block) => block.lang === 'ts')
@@ -32,6 +35,7 @@ test('generated samples and the guides’ TypeScript blocks type-check against t
     ),
   ];
   assert.ok(snippets.some((s) => s.name.startsWith('guide-')), 'the guides contain TypeScript');
+  assert.ok(snippets.some((s) => s.name.startsWith('readme-')), 'the README contains TypeScript');
   // The broken snippet rides in the same program (checking the SDK's types twice would double the time):
   // its one error, reported by name and position, shows the checker does report errors.
   assert.deepEqual(typecheckSnippets([...snippets, BROKEN]), [
