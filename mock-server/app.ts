@@ -108,7 +108,13 @@ export function createApp({
   app.set('trust proxy', trustProxy);
   app.use(traceId());
   app.use(certificationWitness(engine, partnerTable.basePath));
-  if (docsDir) app.use('/docs', express.static(docsDir));
+  if (docsDir) {
+    app.use('/docs', express.static(docsDir));
+    // The banner advertises the sandbox's origin: a browser opening it lands on the docs, and the icon a
+    // browser asks for at the root (pages without one, such as a JSON answer) is the docs' favicon.
+    app.get('/', (_req, res) => res.redirect(302, '/docs/'));
+    app.get('/favicon.ico', (_req, res) => res.redirect(301, '/docs/favicon.svg'));
+  }
   app.use(partnerTable.basePath, partner, releaseIdempotencyOnError(engine, logger));
   app.use(sandboxTable.basePath, control);
   app.use(notFoundFallback());

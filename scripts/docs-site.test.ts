@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { spawnSandbox } from '../reliability/sandbox-process.ts';
 import { repoRoot } from '../tools/repo.ts';
 
-test('GET /docs/ serves the packaged site without credentials, and /docs redirects to it', async (t) => {
+test('GET /docs/ serves the packaged site without credentials; /docs and / redirect to it, /favicon.ico to its icon', async (t) => {
   const sandbox = await spawnSandbox({ db: ':memory:' });
   t.after(() => sandbox.kill('SIGTERM'));
   const origin = sandbox.origin;
@@ -27,6 +27,16 @@ test('GET /docs/ serves the packaged site without credentials, and /docs redirec
   const bare = await fetch(`${origin}/docs`, { redirect: 'manual' });
   assert.equal(bare.status, 301);
   assert.equal(bare.headers.get('location'), '/docs/');
+
+  // The banner prints the origin: a browser opening it lands on the docs, not on a JSON 404.
+  const root = await fetch(`${origin}/`, { redirect: 'manual' });
+  assert.equal(root.status, 302);
+  assert.equal(root.headers.get('location'), '/docs/');
+  assert.match(await (await fetch(`${origin}/`)).text(), /Starship Rewards partner docs/);
+  const icon = await fetch(`${origin}/favicon.ico`);
+  assert.equal(icon.status, 200);
+  assert.match(icon.headers.get('content-type') ?? '', /image\/svg\+xml/);
+  assert.equal((await fetch(`${origin}/api/v1/nowhere`)).status, 401, 'the API keeps its own answers');
 });
 
 test('a missing site is rendered by the CLI in a child process before it is served', async (t) => {

@@ -1,6 +1,6 @@
 /**
  * The part of `npm run build` that tsc does not do: the files the CLI package reads at run time beside its
- * JavaScript (the guides and the site stylesheet for `starship docs`), then the docs site itself, rendered
+ * JavaScript (the guides, the site stylesheet, favicon and served-origin script for `starship docs`), then the docs site itself, rendered
  * by the built CLI into the package so that an installed `starship mock` serves it as shipped.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,6 +12,6 @@ const cli = path.join(repoRoot, 'scripts');
 const dist = path.join(cli, 'dist');
 
 cpSync(path.join(cli, 'guides'), path.join(dist, 'guides'), { recursive: true });
-cpSync(path.join(cli, 'docs', 'site.css'), path.join(dist, 'docs', 'site.css'));
+for (const asset of ['site.css', 'favicon.svg', 'served-origin.js']) cpSync(path.join(cli, 'docs', asset), path.join(dist, 'docs', asset));
 rmSync(path.join(dist, 'docs-site'), { recursive: true, force: true });
 execFileSync(process.execPath, [cliBin, 'docs', '--out', path.join(dist, 'docs-site')], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -208,10 +208,20 @@ export function webhookSample(eventName: string): string {
   ].join('\n');
 }
 
+const CURL = { lang: 'Shell', label: 'curl' } as const;
+const TYPESCRIPT_SDK = { lang: 'TypeScript', label: 'TypeScript SDK' } as const;
+
+/**
+ * Redoc's `codeSamples.languages` option: its sample menu shows only the `x-codeSamples` whose label (or
+ * lang) is listed there, in this order (the default list knows curl but not TypeScript). `Payload` is the
+ * request body Redoc renders itself.
+ */
+export const REDOC_SAMPLE_LANGUAGES = [CURL, TYPESCRIPT_SDK, { lang: 'Payload' }] as const;
+
 export function operationSamples(doc: Json, op: ApiOperation): CodeSample[] {
   return [
-    { lang: 'Shell', label: 'curl', source: curlSample(doc, op) },
-    { lang: 'TypeScript', label: 'TypeScript SDK', source: typescriptSample(doc, op) },
+    { ...CURL, source: curlSample(doc, op) },
+    { ...TYPESCRIPT_SDK, source: typescriptSample(doc, op) },
   ];
 }
 
@@ -220,7 +230,7 @@ export function withCodeSamples<T extends Json>(spec: T): T {
   const copy = structuredClone(spec);
   for (const op of listOperations(copy)) op.operation['x-codeSamples'] = operationSamples(copy, op);
   for (const event of listWebhookEvents(copy)) {
-    event.operation['x-codeSamples'] = [{ lang: 'TypeScript', label: 'TypeScript SDK', source: webhookSample(event.name) }];
+    event.operation['x-codeSamples'] = [{ ...TYPESCRIPT_SDK, source: webhookSample(event.name) }];
   }
   return copy;
 }

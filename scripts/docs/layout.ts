@@ -19,7 +19,18 @@ export interface PageInput {
   reference: readonly NavLink[];
   /** The href of this page, marked as current in the navigation. */
   current: string;
+  /** The sandbox origin the samples name when the page cannot tell where it is served from (a file). */
+  defaultOrigin: string;
 }
+
+/** The favicon and the script that points samples at the origin serving the page (served-origin.js). */
+export function siteHead(defaultOrigin: string): string {
+  return `<link rel="icon" href="${FAVICON}" type="image/svg+xml">
+    <script src="${SERVED_ORIGIN_SCRIPT}" data-default-origin="${escapeHtml(defaultOrigin)}"></script>`;
+}
+
+export const FAVICON = 'favicon.svg';
+export const SERVED_ORIGIN_SCRIPT = 'served-origin.js';
 
 function navList(links: readonly NavLink[], current: string): string {
   return links
@@ -30,7 +41,7 @@ function navList(links: readonly NavLink[], current: string): string {
     .join('\n          ');
 }
 
-export function renderPage({ title, body, guides, reference, current }: PageInput): string {
+export function renderPage({ title, body, guides, reference, current, defaultOrigin }: PageInput): string {
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
@@ -38,6 +49,7 @@ export function renderPage({ title, body, guides, reference, current }: PageInpu
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>${escapeHtml(title)} · Starship Rewards partner docs</title>
     <link rel="stylesheet" href="site.css">
+    ${siteHead(defaultOrigin)}
   </head>
   <body>
     <header class="site-header">

@@ -6,7 +6,8 @@ const page = [
   '<html><head><style>body{margin:0}</style></head><body>',
   '<div id="redoc"><nav><a href="/">Overview</a><a href="/orders">Orders</a><a href="//elsewhere.example/x">x</a>',
   '<a href="https://redocly.com/redoc/">API docs by</a></nav></div>',
-  '<script type="module">const logo = `https://cdn.redoc.ly/redoc/logo-mini-full.svg`; const link = "href=\\"/keep\\"";</script>',
+  '<script type="module">const logo = `https://cdn.redoc.ly/redoc/logo-mini-full.svg`; const link = "href=\\"/keep\\"";',
+  "hydrate(__redoc_definition, __redoc_options, document.getElementById('redoc'));</script>",
   '</body></html>',
 ].join('');
 
@@ -25,4 +26,11 @@ test("Redoc's CDN logo becomes an inline SVG", () => {
 
 test('an unexpected page shape is an error rather than a silently unpatched page', () => {
   assert.throws(() => makeSelfContained('<html><body><div id="app"></div></body></html>'), /no prerendered/);
+});
+
+test('the extra head goes into <head>, and the served-origin hook runs before Redoc renders', () => {
+  const html = makeSelfContained(page, '<link rel="icon" href="favicon.svg">');
+  assert.match(html, /<link rel="icon" href="favicon.svg">\n<\/head>/);
+  assert.match(html, /window\.starshipDocs\?\.prepareReference\(__redoc_definition, document\.getElementById\('redoc'\)\);\n\s+hydrate\(__redoc_definition/);
+  assert.throws(() => makeSelfContained(page.replace('hydrate(', 'render(')), /does not call hydrate/);
 });

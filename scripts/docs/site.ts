@@ -8,17 +8,19 @@
  *   partner-api.html, sandbox-api.html  Redoc references (partner operations carry curl and SDK samples)
  *   starship.openapi.json, sandbox.openapi.json   the bundled specs
  *   starship.postman_collection.json    Postman collection whose pre-request script signs writes
- *   site.css
+ *   site.css, favicon.svg
+ *   served-origin.js                    points samples, servers and the Postman baseUrl at the serving origin
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadSpec } from '@starship/contract';
-import { withCodeSamples } from './code-samples.ts';
+import { REDOC_SAMPLE_LANGUAGES, withCodeSamples } from './code-samples.ts';
 import { guides, guideSource } from './guides.ts';
-import { escapeHtml, renderPage, type NavLink } from './layout.ts';
+import { escapeHtml, FAVICON, renderPage, SERVED_ORIGIN_SCRIPT, siteHead, type NavLink } from './layout.ts';
 import { renderMarkdown } from './markdown.ts';
 import { buildPostmanCollection, POSTMAN_FILE } from './postman.ts';
 import { renderReferencePage } from './redoc.ts';
+import { primaryServer } from './spec-walk.ts';
 
 export interface SitePage {
   file: string;
@@ -47,6 +49,14 @@ export const PUBLISHED_AS: Readonly<Record<string, string>> = {
   '../../openapi/sandbox.yaml': REFERENCE_PAGES.sandbox.file,
   '../docs/postman.ts': POSTMAN_FILE,
 };
+
+/**
+ * Redoc scrolls a long sample line inside a panel whose scrollbar it hides, so a curl line reads as cut
+ * off: samples wrap instead (copying still takes the sample as written).
+ */
+const REFERENCE_STYLE = `<style>
+[data-component-name="CodeBlock/CodeBlockContainer"], [data-component-name="CodeBlock/CodeBlockContainer"] * { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+</style>`;
 
 const HOME_LINK = '[← Starship partner docs: guides, Postman collection](index.html)';
 
@@ -101,19 +111,24 @@ export async function buildDocsSite(outDir: string): Promise<DocsSite> {
     { href: REFERENCE_PAGES.sandbox.file, title: 'Sandbox control API' },
     { href: POSTMAN_FILE, title: 'Postman collection' },
   ];
+  // What the samples name when the page cannot tell which origin serves it: the local sandbox of `npm start`.
+  const defaultOrigin = primaryServer(partner).origin;
   const page = (title: string, body: string, current: string) =>
-    renderPage({ title, body, guides: guideNav, reference: referenceNav, current });
+    renderPage({ title, body, guides: guideNav, reference: referenceNav, current, defaultOrigin });
 
   await Promise.all([
     renderReferencePage({
       spec: withHomeLink(withCodeSamples(partner)),
       title: `${REFERENCE_PAGES.partner.title} · Starship Rewards`,
       outFile: path.join(outDir, REFERENCE_PAGES.partner.file),
+      redocOptions: { codeSamples: { languages: REDOC_SAMPLE_LANGUAGES } },
+      head: `${siteHead(defaultOrigin)}\n${REFERENCE_STYLE}`,
     }),
     renderReferencePage({
       spec: withHomeLink(sandbox),
       title: `${REFERENCE_PAGES.sandbox.title} · Starship Rewards`,
       outFile: path.join(outDir, REFERENCE_PAGES.sandbox.file),
+      head: `${siteHead(defaultOrigin)}\n${REFERENCE_STYLE}`,
     }),
   ]);
   files.push(REFERENCE_PAGES.partner.file, REFERENCE_PAGES.sandbox.file);
@@ -130,8 +145,10 @@ export async function buildDocsSite(outDir: string): Promise<DocsSite> {
   await write(POSTMAN_FILE, `${JSON.stringify(buildPostmanCollection(partner), null, 2)}\n`);
   await write(REFERENCE_PAGES.partner.spec, `${JSON.stringify(partner, null, 2)}\n`);
   await write(REFERENCE_PAGES.sandbox.spec, `${JSON.stringify(sandbox, null, 2)}\n`);
-  await copyFile(new URL('./site.css', import.meta.url), path.join(outDir, 'site.css'));
-  files.push('site.css');
+  for (const asset of ['site.css', FAVICON, SERVED_ORIGIN_SCRIPT]) {
+    await copyFile(new URL(`./${asset}`, import.meta.url), path.join(outDir, asset));
+    files.push(asset);
+  }
 
   return {
     outDir,
