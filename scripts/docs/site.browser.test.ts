@@ -169,12 +169,12 @@ describe('docs site in headless Chromium', { skip }, () => {
     for (const { file, kind } of site.pages) {
       const { page, found } = await open(file);
       if (kind === 'reference') await page.locator('[data-component-name="Menu/Menu"]').waitFor();
-      const icon = await page.evaluate(async () => {
-        const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
-        if (!link) return 'no <link rel="icon">';
-        const response = await fetch(link.href);
+      const href = await page.locator('link[rel="icon"]').getAttribute('href');
+      assert.ok(href, `${file}: no <link rel="icon">`);
+      const icon = await page.evaluate(async (link) => {
+        const response = await fetch(link);
         return `${response.status} ${response.headers.get('content-type')}`;
-      });
+      }, href);
       assert.equal(icon, '200 image/svg+xml', `${file}: favicon`);
       await page.screenshot({ path: path.join(screenshotDir, file.replace(/\.html$/, '.png')), fullPage: kind !== 'reference' });
       assertClean(file, found);
@@ -340,7 +340,8 @@ describe('docs site in headless Chromium', { skip }, () => {
       const guide = await open(file);
       const hidden = await guide.page.$$eval('pre', (blocks) =>
         blocks
-          .filter((pre) => pre.scrollWidth > pre.clientWidth && !['auto', 'scroll'].includes(getComputedStyle(pre).overflowX))
+          // The page's own getComputedStyle (this callback runs in the browser; the test compiles without DOM types).
+          .filter((pre) => pre.scrollWidth > pre.clientWidth && !['auto', 'scroll'].includes((globalThis as unknown as { getComputedStyle(e: unknown): { overflowX: string } }).getComputedStyle(pre).overflowX))
           .map((pre) => (pre.textContent ?? '').slice(0, 60)),
       );
       assert.deepEqual(hidden, [], `${file} (${kind}): code blocks cut off`);
