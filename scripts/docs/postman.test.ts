@@ -97,11 +97,11 @@ function header(sent: Sent, key: string): string | undefined {
   return sent.headers.find((h) => h.key.toLowerCase() === key.toLowerCase())?.value;
 }
 
-test('the collection is Postman v2.1 with baseUrl/apiKey/apiSecret variables and every operation of the spec', () => {
+test('the collection is Postman v2.1 with baseUrl/apiKey/apiSecret and chained-id variables and every operation of the spec', () => {
   assert.equal(collection.info.schema, POSTMAN_SCHEMA);
   assert.deepEqual(
     collection.variable.map((v) => v.key),
-    ['baseUrl', 'apiKey', 'apiSecret'],
+    ['baseUrl', 'apiKey', 'apiSecret', 'orderId', 'webhookId'],
   );
   assert.equal(collection.variable[0]!.value, 'http://127.0.0.1:4010/api/v1');
   const inCollection = items.map((item) => `${item.request.method} ${specPath(item)}`).sort();
@@ -192,4 +192,18 @@ test('optional query parameters start disabled, with percent-encoded examples', 
   const listProducts = items.find((i) => i.request.method === 'GET' && specPath(i) === '/products')!;
   const category = listProducts.request.url.query!.find((q) => q.key === 'category')!;
   assert.deepEqual([category.value, category.disabled], ['Gift%20Cards', true]);
+});
+
+test('ids are chained: the request that creates an order or a webhook keeps its id, the requests that use one send it', () => {
+  const byName = (method: string, path: string) => items.find((i) => i.request.method === method && specPath(i) === path)!;
+  const script = (item: PostmanRequestItem) => item.event.find((e) => e.listen === 'test')!.script.exec.join('\n');
+  assert.match(script(byName('POST', '/orders')), /pm\.collectionVariables\.set\("orderId", id\)/);
+  assert.match(script(byName('POST', '/webhooks')), /pm\.collectionVariables\.set\("webhookId", id\)/);
+  assert.deepEqual(byName('GET', '/orders/{order_id}').request.url.variable, [{ key: 'order_id', value: '{{orderId}}' }]);
+  for (const [method, path] of [['PUT', '/webhooks/{webhook_id}'], ['DELETE', '/webhooks/{webhook_id}'], ['POST', '/webhooks/{webhook_id}/rotate-secret']] as const) {
+    assert.deepEqual(byName(method, path).request.url.variable, [{ key: 'webhook_id', value: '{{webhookId}}' }], `${method} ${path}`);
+  }
+  const webhooks = collection.item.find((folder) => folder.name === 'Webhooks')!.item.map((i) => i.request.method);
+  assert.equal(webhooks.at(-1), 'DELETE', 'a folder deletes last');
+  for (const item of items) assert.match(script(item), /pm\.test\(/, `${item.name} has tests`);
 });

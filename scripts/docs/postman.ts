@@ -1,6 +1,7 @@
 /**
  * A Postman collection (format v2.1) generated from the partner spec: one folder per tag, one request per
- * operation with the spec's examples, and a collection-level pre-request script that signs writes the way
+ * operation with the spec's examples and a test script (its documented status; ids it creates kept for the
+ * requests that use them), and a collection-level pre-request script that signs writes the way
  * `x-starship-signing` says. The seeds promise partners a Postman collection; this one cannot drift from
  * the spec.
  */
@@ -25,8 +26,15 @@ interface PostmanKeyValue {
   disabled?: boolean;
 }
 
+interface PostmanEvent {
+  listen: 'prerequest' | 'test';
+  script: { type: 'text/javascript'; exec: string[] };
+}
+
 export interface PostmanRequestItem {
   name: string;
+  /** The item's test script: what its answer must be, and the ids it keeps for later requests. */
+  event: PostmanEvent[];
   request: {
     method: string;
     description?: string;
@@ -39,7 +47,7 @@ export interface PostmanRequestItem {
 export interface PostmanCollection {
   info: { name: string; description: string; schema: string; version: string };
   variable: PostmanKeyValue[];
-  event: { listen: 'prerequest'; script: { type: 'text/javascript'; exec: string[] } }[];
+  event: PostmanEvent[];
   item: { name: string; description?: string; item: PostmanRequestItem[] }[];
 }
 
@@ -93,9 +101,99 @@ function queryParameters(doc: Json, op: ApiOperation): PostmanKeyValue[] {
     });
 }
 
-function requestItem(doc: Json, op: ApiOperation): PostmanRequestItem {
+/** `#/components/schemas/OrderId` → `OrderId`: the component a schema names, if it names one. */
+function componentName(schema: unknown): string | undefined {
+  const ref = isObject(schema) && typeof schema.$ref === 'string' ? schema.$ref : undefined;
+  return ref?.startsWith('#/components/schemas/') ? ref.slice('#/components/schemas/'.length) : undefined;
+}
+
+const SUCCESS = /^2\d\d$/;
+
+function successStatuses(op: ApiOperation): number[] {
+  return Object.keys(isObject(op.operation.responses) ? op.operation.responses : {})
+    .filter((status) => SUCCESS.test(status))
+    .map(Number);
+}
+
+/** The id type a POST creates: the component of `id` in its 2xx JSON answer (allOf branches included). */
+function createdIdType(doc: Json, op: ApiOperation): string | undefined {
+  if (op.method !== 'POST') return undefined;
+  const responses = isObject(op.operation.responses) ? op.operation.responses : {};
+  for (const status of successStatuses(op)) {
+    const response = deref(doc, responses[String(status)]);
+    const media = isObject(response) && isObject(response.content) ? response.content['application/json'] : undefined;
+    const pending = [isObject(media) ? media.schema : undefined];
+    while (pending.length > 0) {
+      const schema = deref(doc, pending.shift());
+      if (!isObject(schema)) continue;
+      const id = isObject(schema.properties) ? componentName(schema.properties.id) : undefined;
+      if (id) return id;
+      if (Array.isArray(schema.allOf)) pending.push(...schema.allOf);
+    }
+  }
+  return undefined;
+}
+
+/** `OrderId` → `orderId`: the collection variable that carries ids of that type from request to request. */
+const variableFor = (idType: string) => idType.charAt(0).toLowerCase() + idType.slice(1);
+
+/**
+ * The ids the collection chains: every id type a POST in it creates and a path parameter uses (an order, a
+ * webhook endpoint). The creating request keeps the new id in a collection variable; the requests that use
+ * one send it, so a run against a fresh sandbox needs no id typed in. The spec's example is the default.
+ */
+function chainedIds(doc: Json, operations: ApiOperation[]): Map<string, { variable: string; example: string }> {
+  const created = new Set(operations.flatMap((op) => createdIdType(doc, op) ?? []));
+  const chained = new Map<string, { variable: string; example: string }>();
+  for (const op of operations) {
+    const examples = pathParameterValues(doc, op);
+    for (const parameter of op.parameters.filter((p) => p.in === 'path')) {
+      const idType = componentName(parameter.schema);
+      if (idType && created.has(idType) && !chained.has(idType)) chained.set(idType, { variable: variableFor(idType), example: String(examples[parameter.name]) });
+    }
+  }
+  return chained;
+}
+
+/** The test script of one request: the documented success, the trace id, and the id it creates (if chained). */
+function testScript(doc: Json, op: ApiOperation, keeps: string | undefined): string[] {
+  const expected = successStatuses(op);
+  const label = `${op.method} ${op.path}`;
+  const flag = typeof op.operation['x-starship-feature-flag'] === 'string' ? op.operation['x-starship-feature-flag'] : undefined;
+  const lines = ['// Generated from the spec: the answer this request must get.'];
+  if (flag) {
+    lines.push(
+      `pm.test(${JSON.stringify(`${label} → ${expected.join(' or ')}, or 404 E_FEATURE_DISABLED while the planned feature ${flag} is off`)}, function () {`,
+      '  if (pm.response.code === 404) pm.expect(pm.response.json().error.code).to.equal(\'E_FEATURE_DISABLED\');',
+      `  else pm.expect(pm.response.code).to.be.oneOf(${JSON.stringify(expected)});`,
+      '});',
+    );
+  } else {
+    lines.push(`pm.test(${JSON.stringify(`${label} → ${expected.join(' or ')}`)}, function () {`, `  pm.expect(pm.response.code).to.be.oneOf(${JSON.stringify(expected)});`, '});');
+  }
+  lines.push("pm.test('X-Trace-ID is set (quote it to support)', function () {", "  pm.response.to.have.header('X-Trace-ID');", '});');
+  if (keeps) {
+    lines.push(
+      `pm.test(${JSON.stringify(`the new id is kept in {{${keeps}}} for the requests that use it`)}, function () {`,
+      '  const id = pm.response.json().id;',
+      "  pm.expect(id).to.be.a('string');",
+      `  pm.collectionVariables.set(${JSON.stringify(keeps)}, id);`,
+      '});',
+    );
+  }
+  return lines;
+}
+
+function requestItem(doc: Json, op: ApiOperation, chained: Map<string, { variable: string; example: string }>): PostmanRequestItem {
   const segments = op.path.split('/').filter(Boolean).map((s) => s.replace(/^\{(.+)\}$/, ':$1'));
-  const pathValues = pathParameterValues(doc, op);
+  const pathValues: Record<string, unknown> = pathParameterValues(doc, op);
+  for (const parameter of op.parameters.filter((p) => p.in === 'path')) {
+    const idType = componentName(parameter.schema);
+    const chain = idType === undefined ? undefined : chained.get(idType);
+    if (chain) pathValues[parameter.name] = `{{${chain.variable}}}`;
+  }
+  const created = createdIdType(doc, op);
+  const keeps = created === undefined ? undefined : chained.get(created)?.variable;
   const query = queryParameters(doc, op);
   const body = requestBodyExample(doc, op);
   const header: PostmanKeyValue[] = [
@@ -106,6 +204,7 @@ function requestItem(doc: Json, op: ApiOperation): PostmanRequestItem {
   const description = typeof op.operation.description === 'string' ? op.operation.description.trim() : undefined;
   return {
     name: op.summary,
+    event: [{ listen: 'test', script: { type: 'text/javascript', exec: testScript(doc, op, keeps) } }],
     request: {
       method: op.method,
       ...(description ? { description } : {}),
@@ -140,11 +239,15 @@ export function buildPostmanCollection(doc: Json): PostmanCollection {
   const info = isObject(doc.info) ? doc.info : {};
   const signing = signingScheme(doc);
   if (!signing) throw new Error('the spec declares no x-starship-signing; the collection would send unsigned writes');
-  const folders = new Map<string, PostmanRequestItem[]>(tagOrder(doc).map((name) => [name, []]));
-  for (const op of listOperations(doc)) {
+  const operations = listOperations(doc);
+  const chained = chainedIds(doc, operations);
+  const folders = new Map<string, ApiOperation[]>(tagOrder(doc).map((name) => [name, []]));
+  for (const op of operations) {
     const folder = op.tags[0] ?? 'Other';
-    folders.set(folder, [...(folders.get(folder) ?? []), requestItem(doc, op)]);
+    folders.set(folder, [...(folders.get(folder) ?? []), op]);
   }
+  // Run in order, a folder creates before it reads, updates and deletes: DELETEs go last.
+  const runOrder = (ops: ApiOperation[]) => [...ops.filter((op) => op.method !== 'DELETE'), ...ops.filter((op) => op.method === 'DELETE')];
   const tagDescriptions = new Map(
     (Array.isArray(doc.tags) ? doc.tags : []).flatMap((t) => {
       const tag = deref(doc, t);
@@ -161,6 +264,10 @@ export function buildPostmanCollection(doc: Json): PostmanCollection {
         'another environment, baseUrl. The collection pre-request script signs every write (X-Timestamp,',
         'X-Signature) and gives every POST an Idempotency-Key unless you set one. Enter query values',
         'percent-encoded: they are signed as written.',
+        '',
+        'Every request has tests (its documented status, X-Trace-ID). Requests that create an order or a',
+        'webhook endpoint keep its id in a collection variable (orderId, webhookId) that the requests using',
+        'it send, so Run collection works on a fresh sandbox with nothing typed in.',
       ].join('\n'),
       schema: POSTMAN_SCHEMA,
       version: String(info.version ?? ''),
@@ -169,10 +276,19 @@ export function buildPostmanCollection(doc: Json): PostmanCollection {
       { key: 'baseUrl', value: primaryServer(doc).url, description: 'API root including /api/v1' },
       { key: 'apiKey', value: '', description: 'X-API-Key' },
       { key: 'apiSecret', value: '', description: 'X-API-Secret; also the HMAC key for signing writes' },
+      ...[...chained].map(([idType, { variable, example }]) => ({
+        key: variable,
+        value: example,
+        description: `${idType}: set by the request that creates one, used by those that read, change or delete it`,
+      })),
     ],
     event: [{ listen: 'prerequest', script: { type: 'text/javascript', exec: preRequestScript(signing.appliesTo) } }],
     item: [...folders]
-      .filter(([, items]) => items.length > 0)
-      .map(([name, items]) => ({ name, ...(tagDescriptions.has(name) ? { description: tagDescriptions.get(name) } : {}), item: items })),
+      .filter(([, ops]) => ops.length > 0)
+      .map(([name, ops]) => ({
+        name,
+        ...(tagDescriptions.has(name) ? { description: tagDescriptions.get(name) } : {}),
+        item: runOrder(ops).map((op) => requestItem(doc, op, chained)),
+      })),
   };
 }
