@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -23,18 +23,20 @@ after(() => rmSync(work, { recursive: true, force: true }));
 interface Language {
   /** The guide's code-block language. */
   lang: string;
-  /** Writes the signer and its harness into dir; returns the command that prints one X-Signature per vector. */
-  setup(dir: string, signer: string): string[];
+  /** Where the published signer is saved, and the harness beside it that prints one X-Signature per vector. */
+  signerFile: string;
+  harnessFile: string;
+  harness: string;
+  /** The command that runs the harness (files are absolute paths). */
+  command(files: { signer: string; harness: string }): string[];
 }
 
 const LANGUAGES: Record<string, Language> = {
   Go: {
     lang: 'go',
-    setup(dir, signer) {
-      writeFileSync(path.join(dir, 'sign.go'), signer);
-      writeFileSync(
-        path.join(dir, 'harness.go'),
-        `package main
+    signerFile: 'sign.go',
+    harnessFile: 'harness.go',
+    harness: `package main
 
 import (
 	"encoding/json"
@@ -59,57 +61,43 @@ func main() {
 	}
 }
 `,
-      );
-      return ['go', 'run', path.join(dir, 'sign.go'), path.join(dir, 'harness.go'), VECTORS];
-    },
+    command: ({ signer, harness }) => ['go', 'run', signer, harness, VECTORS],
   },
   'Node.js': {
     lang: 'js',
-    setup(dir, signer) {
-      writeFileSync(path.join(dir, 'sign.mjs'), signer);
-      writeFileSync(
-        path.join(dir, 'harness.mjs'),
-        `import { readFileSync } from 'node:fs';
+    signerFile: 'sign.mjs',
+    harnessFile: 'harness.mjs',
+    harness: `import { readFileSync } from 'node:fs';
 import { signRequest } from './sign.mjs';
 for (const v of JSON.parse(readFileSync(process.argv[2], 'utf8')).request_signing) {
   console.log(signRequest(v.secret, v.method, v.path, v.body, v.timestamp)['X-Signature']);
 }
 `,
-      );
-      return [process.execPath, path.join(dir, 'harness.mjs'), VECTORS];
-    },
+    command: ({ harness }) => [process.execPath, harness, VECTORS],
   },
   Python: {
     lang: 'python',
-    setup(dir, signer) {
-      writeFileSync(path.join(dir, 'starship_signing.py'), signer);
-      writeFileSync(
-        path.join(dir, 'harness.py'),
-        `import json, sys
+    signerFile: 'starship_signing.py',
+    harnessFile: 'harness.py',
+    harness: `import json, sys
 from starship_signing import sign_request
 with open(sys.argv[1], encoding="utf-8") as f:
     for v in json.load(f)["request_signing"]:
         print(sign_request(v["secret"], v["method"], v["path"], v["body"], v["timestamp"])["X-Signature"])
 `,
-      );
-      return ['python3', path.join(dir, 'harness.py'), VECTORS];
-    },
+    command: ({ harness }) => ['python3', harness, VECTORS],
   },
   PHP: {
     lang: 'php',
-    setup(dir, signer) {
-      writeFileSync(path.join(dir, 'sign.php'), signer);
-      writeFileSync(
-        path.join(dir, 'harness.php'),
-        `<?php
+    signerFile: 'sign.php',
+    harnessFile: 'harness.php',
+    harness: `<?php
 require __DIR__ . '/sign.php';
 foreach (json_decode(file_get_contents($argv[1]), true)['request_signing'] as $v) {
     echo starship_sign_request($v['secret'], $v['method'], $v['path'], $v['body'], $v['timestamp'])['X-Signature'], "\\n";
 }
 `,
-      );
-      return ['php', path.join(dir, 'harness.php'), VECTORS];
-    },
+    command: ({ harness }) => ['php', harness, VECTORS],
   },
 };
 
@@ -121,10 +109,13 @@ function signerOf(lang: string): string {
 
 /** The X-Signature lines the signer printed for the vectors, or why it could not run. */
 function run(name: string, signer: string, label: string): string[] {
+  const language = LANGUAGES[name]!;
   const dir = path.join(work, `${label}-${name.replace(/\W/g, '')}`);
-  rmSync(dir, { recursive: true, force: true });
-  spawnSync('mkdir', ['-p', dir]);
-  const [command, ...args] = LANGUAGES[name]!.setup(dir, signer);
+  mkdirSync(dir, { recursive: true });
+  const files = { signer: path.join(dir, language.signerFile), harness: path.join(dir, language.harnessFile) };
+  writeFileSync(files.signer, signer);
+  writeFileSync(files.harness, language.harness);
+  const [command, ...args] = language.command(files);
   const result = spawnSync(command!, args, { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   assert.equal(result.status, 0, `${name} ${label}: ${result.error?.message ?? ''}${result.stderr}`);
   return result.stdout.trim().split('\n');
