@@ -67,3 +67,11 @@ test("names a body signed after Python's default json.dumps spacing while compac
   assert.match(diagnosis.part, /^body: re-serialised with Python's default json\.dumps spacing \(", " and ": "\)/);
   assert.equal(diagnosis.signed, `${TS}POST/api/v1/orders?dry_run=false${python}`);
 });
+
+test('any X-Timestamp of digits is diagnosed without an error: 0, 1 and one beyond a double', () => {
+  for (const timestamp of ['0', '1', '99999999999999999999999']) {
+    const v1 = hmac('sk_test_other', `${timestamp}POST/api/v1/orders?dry_run=false${BODY}`);
+    const diagnosis = diagnoseSignature(seen(v1, { timestampHeader: timestamp, signatureHeader: `t=${timestamp},v1=${v1}` }), SECRET, KEY);
+    assert.match(diagnosis.part, /^unknown: /, timestamp);
+  }
+});

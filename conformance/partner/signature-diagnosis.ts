@@ -108,8 +108,11 @@ function variations(seen: SignedRequestSeen, timestamp: string, t: string): Vari
     canonicalRequestBytes({ timestamp: input.timestamp ?? timestamp, method: input.method ?? method, path: input.path ?? path, body: input.body ?? body });
   const out: Variation[] = [];
   if (t !== timestamp) out.push({ part: `timestamp: signed with t=${t}, but X-Timestamp is ${timestamp}`, bytes: canonical({ timestamp: t }) });
-  for (const delta of [-3, -2, -1, 1, 2, 3]) {
-    const other = String(Number(timestamp) + delta);
+  for (const delta of [-3n, -2n, -1n, 1n, 2n, 3n]) {
+    // BigInt: any run of digits is a valid X-Timestamp here, and a neighbour below 0 is no timestamp at all.
+    const neighbour = BigInt(timestamp) + delta;
+    if (neighbour < 0n) continue;
+    const other = String(neighbour);
     out.push({ part: `timestamp: signed with ${other}, not the X-Timestamp sent (${timestamp}): read the clock once per request`, bytes: canonical({ timestamp: other }) });
   }
   out.push({ part: 'timestamp: milliseconds signed instead of unix seconds', bytes: canonical({ timestamp: `${timestamp}000` }) });
