@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { TestSandbox } from '@starship/sandbox/test-support/sandbox';
 import { bundledSpecPath } from '../../tools/repo.ts';
 import { buildPostmanCollection } from './postman.ts';
-import type { JsonObject } from './spec-walk.ts';
+import type { Json } from '@starship/contract';
 
 interface NewmanExecution {
   item: { name: string };
@@ -33,7 +33,7 @@ const newman = createRequire(import.meta.url)('newman') as {
 };
 
 test('Newman runs the whole collection against a fresh sandbox: 0 failed requests, 0 failed assertions', { timeout: 120_000 }, async () => {
-  const spec = JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')) as JsonObject;
+  const spec = JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')) as Json;
   const collection = buildPostmanCollection(spec);
   const sandbox = await TestSandbox.start();
   try {
