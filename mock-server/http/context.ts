@@ -24,6 +24,10 @@ export interface RequestContext {
   rawBody: Buffer;
   /** The operation the path and method resolved to; undefined for an unknown route or method. */
   operation?: Operation;
+  /** The operation's path parameters as the URL carries them (percent-encoded). */
+  rawPathParams?: Record<string, string>;
+  /** Path and query parameters as the contract validator read them (decoded, coerced, defaults filled in). */
+  parameters?: { path: Record<string, unknown>; query: Record<string, unknown> };
   /** The partner the X-API-Key names, once known (even if the secret then fails), for the request log. */
   partnerId?: string;
   /** The authenticated partner (key and secret passed); later checks may still reject the request. */

@@ -6,7 +6,7 @@ import { openApiValidation } from './openapi-validation.ts';
 import { buildOperationTable } from './operations.ts';
 import { resolveOperation } from './resolve-operation.ts';
 import { loadSpec } from '@starship/contract';
-import { json, pipeline, serve, silentLogger, product } from '../test-support/http-harness.ts';
+import { json, pipeline, product, rateLimitHeaders, serve, silentLogger } from '../test-support/http-harness.ts';
 
 const spec = loadSpec('starship');
 const table = buildOperationTable(spec);
@@ -38,7 +38,7 @@ test('armed faults: HTTP_ERROR (with Retry-After, any status), DELAY, UNKNOWN_FI
     },
   };
   const served = await serve(
-    pipeline([resolveOperation(table), openApiValidation({ doc: spec, validateResponses: true, logger: silentLogger }), faults(engine, spec)], {
+    pipeline([resolveOperation(table), openApiValidation({ doc: spec, validateResponses: true, logger: silentLogger }), rateLimitHeaders, faults(engine, spec)], {
       mount: '/api/v1',
       terminal: (_req, res) => void res.json(product),
     }),

@@ -38,6 +38,14 @@ test('matching ignores case and one trailing slash; a literal segment beats a te
   assert.deepEqual(partner.match('PATCH', '/api/v1/webhooks/wh_1'), { kind: 'METHOD_NOT_ALLOWED', allow: ['PUT', 'DELETE'] });
 });
 
+test('a match carries the path parameters as the URL spells them, for the validator to decode', () => {
+  const match = sandbox.match('PUT', '/sandbox/v1/partners/ptr_%41/wallets/usd/threshold/');
+  assert.equal(match.kind, 'FOUND');
+  assert.deepEqual(match.kind === 'FOUND' && match.pathParams, { partner_id: 'ptr_%41', currency: 'usd' });
+  const literal = partner.match('POST', '/api/v1/orders/simulate');
+  assert.deepEqual(literal.kind === 'FOUND' && literal.pathParams, {});
+});
+
 test('each operation carries its rate-limit class and Idempotency-Key requirement from the spec', () => {
   const op = (id: string) => partner.byId.get(id)!;
   assert.equal(op('listProducts').rateLimitClass, 'PRODUCT_LIST');

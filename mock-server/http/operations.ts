@@ -22,14 +22,16 @@ export interface Operation {
 }
 
 export type OperationMatch =
-  | { kind: 'FOUND'; operation: Operation }
+  /** `pathParams`: the path's segments by template name, still percent-encoded (the validator decodes them). */
+  | { kind: 'FOUND'; operation: Operation; pathParams: Record<string, string> }
   | { kind: 'METHOD_NOT_ALLOWED'; allow: string[] }
   | { kind: 'NOT_FOUND' };
 
 interface CompiledPath {
   pattern: RegExp;
+  /** Template names, in the order of the pattern's groups. */
+  names: string[];
   operations: Map<string, Operation>;
-  templated: number;
 }
 
 export interface OperationTable {
@@ -45,7 +47,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 function compilePattern(basePath: string, path: string): RegExp {
   const source = path
     .split(/(\{[^}]+\})/)
-    .map((part) => (part.startsWith('{') ? '[^/]+' : escapeRegExp(part)))
+    .map((part) => (part.startsWith('{') ? '([^/]+)' : escapeRegExp(part)))
     .join('');
   return new RegExp(`^${escapeRegExp(basePath)}${source}/?$`, 'i');
 }
@@ -80,10 +82,10 @@ export function buildOperationTable(doc: OpenApiDocument): OperationTable {
       byMethod.set(operation.method, operation);
       operations.push(operation);
     }
-    compiled.push({ pattern: compilePattern(basePath, path), operations: byMethod, templated: path.split('{').length - 1 });
+    compiled.push({ pattern: compilePattern(basePath, path), names: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!), operations: byMethod });
   }
   // A literal segment wins over a template: `/orders/simulate` before `/orders/{order_id}`.
-  compiled.sort((a, b) => a.templated - b.templated);
+  compiled.sort((a, b) => a.names.length - b.names.length);
 
   return {
     basePath,
@@ -91,9 +93,14 @@ export function buildOperationTable(doc: OpenApiDocument): OperationTable {
     byId: new Map(operations.map((op) => [op.operationId, op])),
     match(method, path) {
       for (const entry of compiled) {
-        if (!entry.pattern.test(path)) continue;
+        const matched = entry.pattern.exec(path);
+        if (!matched) continue;
         const operation = entry.operations.get(method.toUpperCase());
-        if (operation) return { kind: 'FOUND', operation };
+        if (operation) {
+          const pathParams: Record<string, string> = {};
+          entry.names.forEach((name, i) => (pathParams[name] = matched[i + 1]!));
+          return { kind: 'FOUND', operation, pathParams };
+        }
         return { kind: 'METHOD_NOT_ALLOWED', allow: [...entry.operations.keys()] };
       }
       return { kind: 'NOT_FOUND' };

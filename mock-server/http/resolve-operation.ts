@@ -12,7 +12,10 @@ export function resolveOperation(table: OperationTable): RequestHandler {
   return (req, res, next) => {
     const ctx = contextOf(res);
     const match = table.match(req.method, req.originalUrl.split('?', 1)[0] ?? '');
-    if (match.kind === 'FOUND') ctx.operation = match.operation;
+    if (match.kind === 'FOUND') {
+      ctx.operation = match.operation;
+      ctx.rawPathParams = match.pathParams;
+    }
     if (!isWriteMethod(req.method)) ctx.verdicts.signature.result = 'NOT_APPLICABLE';
     next();
   };

@@ -8,9 +8,9 @@ import { dispatch } from './send.ts';
 import { loadSpec } from '@starship/contract';
 import { json, pipeline, serve } from '../test-support/http-harness.ts';
 
-test("dispatches on the resolved operation with the validator's path parameters; sends status, headers and body", async () => {
-  const withCoercedParams: RequestHandler = (req, _res, next) => {
-    (req as typeof req & { openapi: unknown }).openapi = { pathParams: { product_id: 1001 } };
+test("dispatches on the resolved operation with the validator's parameters; sends status, headers and body", async () => {
+  const withCoercedParams: RequestHandler = (_req, res, next) => {
+    contextOf(res).parameters = { path: { product_id: 1001 }, query: { limit: 1 } };
     next();
   };
   const seen: unknown[] = [];
@@ -33,7 +33,7 @@ test("dispatches on the resolved operation with the validator's path parameters;
     assert.equal(product.headers.get('x-page'), '1');
     assert.equal(product.headers.has('x-skipped'), false);
     assert.deepEqual(await json(product), { id: 1001 });
-    assert.deepEqual(JSON.parse(JSON.stringify(seen)), [{ product_id: 1001 }, { limit: '1' }, 'getProduct']);
+    assert.deepEqual(seen, [{ product_id: 1001 }, { limit: 1 }, 'getProduct']);
 
     const deleted = await fetch(`${served.url}/api/v1/webhooks/wh_1`, { method: 'DELETE' });
     assert.equal(deleted.status, 204);

@@ -1,8 +1,8 @@
 /**
  * Calls the spec-typed handler (generated StarshipHandlers / SandboxHandlers) for the operation the request
  * resolved to — the route was matched once, by the operation table built from the same spec as the generated
- * route table — with the validated request (path parameters as the validator coerced them, e.g.
- * `product_id` as an integer), and sends its result as status, headers and JSON body.
+ * route table — with the validated request (path and query parameters as the contract validator read them,
+ * e.g. `product_id` as an integer), and sends its result as status, headers and JSON body.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { contextOf } from './context.ts';
@@ -17,12 +17,6 @@ export interface HandlerResult {
 export type BeforeSend = (res: Response, result: HandlerResult) => Promise<void>;
 
 type Handler<Context> = (request: never, context: Context) => Promise<HandlerResult>;
-
-/** express-openapi-validator's per-request metadata: path parameters coerced to their schema types. */
-function pathParams(req: Request): Record<string, unknown> {
-  const openapi = (req as Request & { openapi?: { pathParams?: Record<string, unknown> } }).openapi;
-  return openapi?.pathParams ?? req.params;
-}
 
 /** A result's headers as they are sent: undefined ones left out, the others as text. */
 export function headersOf(result: HandlerResult): Record<string, string> {
@@ -45,10 +39,10 @@ export function dispatch<Id extends string, Context>(
 ): RequestHandler {
   const byId = new Map(Object.entries(handlers) as [string, (request: unknown, context: Context) => Promise<HandlerResult>][]);
   return async (req, res) => {
-    const operationId = contextOf(res).operation?.operationId;
-    const handler = operationId === undefined ? undefined : byId.get(operationId);
-    if (!handler) throw new Error(`no handler for operation ${String(operationId)}`);
-    const request = { path: pathParams(req), query: req.query, headers: req.headers, body: req.body };
+    const { operation, parameters } = contextOf(res);
+    const handler = operation === undefined ? undefined : byId.get(operation.operationId);
+    if (!handler || !parameters) throw new Error(`no handler for operation ${String(operation?.operationId)}, or its request was not validated`);
+    const request = { path: parameters.path, query: parameters.query, headers: req.headers, body: req.body };
     const result = await handler(request, contextFor(req, res));
     await beforeSend?.(res, result);
     send(res, result);

@@ -100,6 +100,12 @@ export async function json(response: Response): Promise<Record<string, any>> {
   return (await response.json()) as Record<string, any>;
 }
 
+/** The headers the spec requires on every partner response, which the app's rate-limit middleware sets. */
+export const rateLimitHeaders: RequestHandler = (_req, res, next) => {
+  res.set({ 'X-RateLimit-Limit': '100', 'X-RateLimit-Remaining': '99', 'X-RateLimit-Reset': '1776000000' });
+  next();
+};
+
 /** Product 1001 as the spec's examples show it: a valid listProducts/getProduct body for pipeline tests. */
 export const product = {
   id: 1001,
