@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createStarshipClient, type StarshipClient } from './client.ts';
 import { StarshipApiError } from './errors.ts';
-import { SpecValidator } from '@starship/conformance/spec-validator';
+import { createContractValidator } from '@starship/contract/validator';
 import { starshipOperations } from '@starship/spec/starship-operations';
 import { bundledSpecPath } from '../tools/repo.ts';
 import { startPrism, type RunningPrism } from '../tools/prism.ts';
 
-const validator = new SpecValidator(JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')));
+const validator = createContractValidator(JSON.parse(readFileSync(bundledSpecPath('starship'), 'utf8')));
 let prism: RunningPrism;
 let starship: StarshipClient;
 

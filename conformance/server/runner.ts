@@ -4,7 +4,7 @@
  */
 import { NO_CONTROL, SuiteContext, type SuiteOptions } from './context.ts';
 import { selectChecks } from './registry.ts';
-import { CheckSkipped, GROUPS, type Check, type CheckOutcome, type Result } from './types.ts';
+import { CheckSkipped, CheckWarned, GROUPS, type Check, type CheckOutcome, type Result } from './types.ts';
 
 export interface SuiteRun {
   outcomes: CheckOutcome[];
@@ -32,6 +32,7 @@ async function runOne(ctx: SuiteContext, check: Check): Promise<Pick<CheckOutcom
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof CheckSkipped) return { result: 'SKIP', detail: message };
+    if (error instanceof CheckWarned) return { result: 'WARN', detail: message };
     const result: Result = check.level === 'MUST' ? 'FAIL' : 'WARN';
     return { result, detail: message };
   }

@@ -48,6 +48,8 @@ export interface CheckOutcome {
 
 export class CheckFailed extends Error {}
 export class CheckSkipped extends Error {}
+/** Ends a check with WARN whatever its level: what it found is allowed, but worth knowing (a spec that lags). */
+export class CheckWarned extends Error {}
 
 /** Fails the check with `message` unless `condition` holds. */
 export function expect(condition: unknown, message: string): asserts condition {
@@ -60,4 +62,8 @@ export function fail(message: string): never {
 
 export function skip(reason: string): never {
   throw new CheckSkipped(reason);
+}
+
+export function warn(message: string): never {
+  throw new CheckWarned(message);
 }

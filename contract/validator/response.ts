@@ -13,9 +13,9 @@ import type { Documents, OperationRef } from './request.ts';
 
 export interface ResponseInput {
   status: number;
-  /** A response header by lower-case name; omitted: headers are not checked. */
-  header?: (name: string) => string | number | readonly string[] | null | undefined;
-  /** The Content-Type sent (else read through `header`); a body of a type not documented is a problem. */
+  /** The response headers (a fetch `Headers`, or anything that looks one up by lower-case name); omitted: not checked. */
+  headers?: { get(name: string): string | number | readonly string[] | null | undefined };
+  /** The Content-Type sent (else read from `headers`); a body of a type not documented is a problem. */
   contentType?: string | null;
   /** The parsed JSON body; undefined when the response has none. */
   body?: unknown;
@@ -137,12 +137,12 @@ export function compileResponse(documents: ResponseDocuments, operation: Operati
     return [...fromAjv(plan.open.errors, { in: 'body' }), ...lagging];
   };
 
-  return ({ header, contentType, body, bodyText }) => {
+  return ({ headers: sent, contentType, body, bodyText }) => {
     const problems: ContractProblem[] = [];
-    if (header && validateHeaders) {
+    if (sent && validateHeaders) {
       const values: Record<string, string> = {};
       for (const plan of headers) {
-        const value = headerValue(header(plan.name));
+        const value = headerValue(sent.get(plan.name));
         if (value !== undefined) values[plan.name] = value;
         else if (plan.required) problems.push({ in: 'header', name: plan.name, instancePath: '', keyword: 'required', message: 'is required', params: {} });
       }
@@ -160,7 +160,7 @@ export function compileResponse(documents: ResponseDocuments, operation: Operati
       problems.push({ in: 'body', instancePath: '', keyword: 'required', message: `is required: ${media.map((m) => m.type).join(' or ')} is documented ${where}`, params: {} });
       return problems;
     }
-    const type = contentType !== undefined ? (contentType ?? '') : header ? (headerValue(header('content-type')) ?? '') : undefined;
+    const type = contentType !== undefined ? (contentType ?? '') : sent ? (headerValue(sent.get('content-type')) ?? '') : undefined;
     let plan = media[0]!;
     if (type !== undefined) {
       const essence = type.split(';', 1)[0]!.trim().toLowerCase();

@@ -68,7 +68,7 @@ function validateJsonResponses(validator: ContractValidator, operationId: string
     const contentType = res.getHeader('content-type');
     const problems = validator.validateResponse(operationId, {
       status: res.statusCode,
-      header: (name) => res.getHeader(name),
+      headers: { get: (name) => res.getHeader(name) },
       contentType: typeof contentType === 'string' ? contentType : JSON_CONTENT_TYPE,
       body: text === undefined ? undefined : body,
       ...(text === undefined ? {} : { bodyText: text }),

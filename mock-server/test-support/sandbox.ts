@@ -1,19 +1,19 @@
 /**
  * The integration tests' sandbox: a real server on a loopback port (in-memory database unless a file is
  * given), the SDK client and the control API pointed at it, and a response check on every call: each
- * response is validated against its spec (status, documented headers, body) by the conformance validator,
- * on top of the server's own response validation; tests end with `assertConforming()`.
+ * response is validated against its spec (status, documented headers, body) by the contract validator, as
+ * a client sees it, on top of the server's own response validation; tests end with `assertConforming()`.
  */
 import assert from 'node:assert/strict';
 import { createStarshipClient, type StarshipClient } from '@starship/sdk';
 import { signRequest } from '@starship/sdk';
-import { SpecValidator } from '@starship/conformance/spec-validator';
 import { ENCRYPTION_KEY_ENV } from '../db/encryption-key.ts';
 import { createTestDatabase, TEST_DATABASE_URL_ENV, testServerUrl, type TestDatabase } from './postgres-database.ts';
 import { generateKey } from '../domain/voucher-crypto.ts';
 import type { C } from '../engine.ts';
 import { buildOperationTable, type OperationTable } from '../http/operations.ts';
 import { loadSpec } from '@starship/contract';
+import { createContractValidator, problemText } from '@starship/contract/validator';
 import { capturingLogger } from './http-harness.ts';
 import { startSandbox, type RunningSandbox } from '../server.ts';
 
@@ -46,13 +46,13 @@ export interface TestPartner {
 }
 
 function checker(spec: 'starship' | 'sandbox') {
-  const validator = new SpecValidator(loadSpec(spec));
+  const validator = createContractValidator(loadSpec(spec));
   const table: OperationTable = buildOperationTable(loadSpec(spec));
   return (method: string, url: URL, status: number, headers: Headers, body: unknown): string[] => {
     const match = table.match(method, url.pathname);
     if (match.kind !== 'FOUND') return [];
     return validator.validateResponse(match.operation.operationId, { status, headers, body }).map(
-      (problem) => `${method} ${url.pathname}${url.search} → ${status}: ${problem}`,
+      (problem) => `${method} ${url.pathname}${url.search} → ${status}: ${problemText(problem)}`,
     );
   };
 }

@@ -212,3 +212,43 @@ function bind(engine: Engine): Engine {
   }
   return bound as unknown as Engine;
 }
+
+/** Every order in a partner response body (one order, or a list of them). */
+function rewriteOrders(answer: Answer, rewrite: (order: any) => void): void {
+  rewriteJson(answer, (body) => {
+    for (const order of Array.isArray(body) ? body : [body]) {
+      if (typeof order?.id === 'string' && order.id.startsWith('ord_') && Array.isArray(order.timeline)) rewrite(order);
+    }
+    return body;
+  });
+}
+
+/** A sub_status the spec does not list (v1's enums are open: a server may answer it). */
+export const NEW_SUB_STATUS = 'AWAITING_VENDOR_CAPACITY';
+
+/**
+ * Servers that stay within v1 while the spec lags behind them: the suite must not FAIL a MUST check for
+ * them (open enums, DESIGN "Open enums").
+ */
+export const WITHIN_CONTRACT: Mutant[] = [
+  {
+    name: 'new-sub-status',
+    breaks: 'nothing: a new sub_status value in the timeline is additive',
+    response: (_m, answer) =>
+      rewriteOrders(answer, (order) => {
+        const first = order.timeline[0];
+        if (first) order.timeline.splice(1, 0, { at: first.at, status: first.status, sub_status: NEW_SUB_STATUS, note: null });
+      }),
+  },
+];
+
+/** A documented sub_status sent in another case: not a new value but a broken promise (canonical UPPERCASE). */
+export const RECASED_SUB_STATUS: Mutant = {
+  name: 'recased-sub-status',
+  breaks: 'responses carry canonical UPPERCASE enums',
+  response: (_m, answer) =>
+    rewriteOrders(answer, (order) => {
+      const first = order.timeline[0];
+      if (first) first.sub_status = first.sub_status.charAt(0) + first.sub_status.slice(1).toLowerCase();
+    }),
+};
