@@ -2,9 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { bundle, createConfig } from '@redocly/openapi-core';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import formatsPlugin from 'ajv-formats';
-import { escapePointerToken as escape, isObject, type Json } from '@starship/contract';
+import { escapePointerToken as escape, isObject, type Json, type OpenApiDocument } from '@starship/contract';
+import { createAjv } from '@starship/contract/validator/ajv';
 
 // Every example in both documents must validate against the schema it illustrates: examples are what
 // partners copy, what the docs render and what Prism serves, so a wrong one is a contract bug.
@@ -178,32 +177,12 @@ class ExampleCollector {
   }
 }
 
-function extensionKeywords(node: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) node.forEach((v) => extensionKeywords(v, found));
-  else if (isObject(node)) {
-    for (const [key, value] of Object.entries(node)) {
-      if (key.startsWith('x-')) found.add(key);
-      extensionKeywords(value, found);
-    }
-  }
-  return found;
-}
-
-function createAjv(doc: Json): Ajv2020 {
-  // strictRequired stays off: `anyOf: [{required: [a]}, {required: [b]}]` ("a or b") is intended.
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
-  // ajv-formats is CommonJS: under NodeNext its default import is the module object, whose `default` is the plugin.
-  formatsPlugin.default(ajv);
-  // OpenAPI's own schema keywords and our x- extensions are annotations, not assertions.
-  ajv.addVocabulary(['discriminator', 'xml', 'externalDocs', 'example', ...extensionKeywords(doc)]);
-  return ajv;
-}
-
 for (const file of DOCUMENTS) {
   const doc = await loadDereferenced(file);
   const collector = new ExampleCollector(doc);
   collector.collect();
-  const ajv = createAjv(doc);
+  // The contract validator's Ajv: strict (an unknown keyword fails), OpenAPI annotations declared, formats in full.
+  const ajv = createAjv(doc as OpenApiDocument, 'strict');
 
   test(`${file}: examples validate against their schemas`, async (t) => {
     assert.ok(collector.cases.length > 0, 'no examples found');
