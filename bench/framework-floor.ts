@@ -1,8 +1,9 @@
 /**
- * The ceiling an Express 5 sandbox can reach on this machine: the framework and the request validation the
- * issue prescribes (express-openapi-validator, through the sandbox's own openapi-validation.ts, set up as the
- * sandbox sets it up), then a fixed answer. No authentication, signature, rate limit, idempotency, storage,
- * response validation or request log. `--validate false` leaves out the validator: Express alone.
+ * The ceiling an Express 5 sandbox can reach on this machine: the framework and the sandbox's request pass
+ * (raw body, operation lookup, then the contract validator through the sandbox's own openapi-validation.ts,
+ * set up as the sandbox sets it up), then a fixed answer. No authentication, signature, rate limit,
+ * idempotency, storage, response validation or request log. `--validate false` leaves out the validator:
+ * Express alone.
  *
  * Usage: framework-floor.ts PORT ANSWERS_JSON [--validate false], where ANSWERS_JSON maps an operationId to
  * the JSON text it answers (the bench captures those from the sandbox, so the bytes written are the same).

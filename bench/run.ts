@@ -168,7 +168,7 @@ async function main() {
         sandbox: 'starship mock as npm start runs it: a SQLite file in a temp dir (WAL, synchronous=NORMAL, group commit), every response validated against the spec (the default)',
         prism: 'prism mock of the same bundled spec (static examples)',
         express: 'framework floor: Express 5 answering the sandbox\'s own product and order bodies, nothing else',
-        'express+validator': 'framework floor: the same, after express-openapi-validator\'s request pass set up as the sandbox sets it up',
+        'express+validator': 'framework floor: the same, after the contract validator\'s request pass set up as the sandbox sets it up',
         requests: 'the same request shapes for both: auth headers; POST /orders signed with a unique Idempotency-Key each',
         load_average_before: loadBefore,
         load_average_after: loadavg().map((n) => Number(n.toFixed(2))),

@@ -13,8 +13,8 @@
 import { escapePointerToken, isObject, locate } from './pointer.ts';
 import type { OpenApiDocument } from './spec.ts';
 import { createAjv } from './validator/ajv.ts';
-import { compileRequest, type Documents, type OperationRef, type RequestCheck, type RequestInput, type RequestVerdict } from './validator/request.ts';
-import { compileResponse, RememberedTexts, statusKeyFor, type ResponseCheck, type ResponseInput } from './validator/response.ts';
+import { compileRequest, type OperationRef, type RequestCheck, type RequestInput, type RequestVerdict } from './validator/request.ts';
+import { compileResponse, RememberedTexts, statusKeyFor, type ResponseCheck, type ResponseDocuments, type ResponseInput } from './validator/response.ts';
 import type { ContractProblem } from './validator/problems.ts';
 
 export { problemText, type ContractProblem, type ProblemLocation } from './validator/problems.ts';
@@ -47,11 +47,12 @@ const UNSUPPORTED_KEYWORDS = new Set(['nullable', 'readOnly', 'writeOnly']);
 
 function operationsOf(doc: OpenApiDocument): Map<string, OperationRef> {
   const operations = new Map<string, OperationRef>();
-  for (const [path, item] of Object.entries(isObject(doc.paths) ? doc.paths : {})) {
-    if (!isObject(item)) continue;
-    const pathItemPointer = `/paths/${escapePointerToken(path)}`;
+  for (const path of Object.keys(isObject(doc.paths) ? doc.paths : {})) {
+    const item = locate(doc, `/paths/${escapePointerToken(path)}`);
+    if (!item) continue;
+    const pathItemPointer = item.pointer;
     for (const method of METHODS) {
-      const operation = item[method];
+      const operation = item.node[method];
       if (isObject(operation) && typeof operation.operationId === 'string') {
         operations.set(operation.operationId, { operationId: operation.operationId, pathItemPointer, pointer: `${pathItemPointer}/${method}` });
       }
@@ -90,7 +91,7 @@ export function createContractValidator(doc: OpenApiDocument, options: ContractV
   refuseUnsupportedKeywords(doc);
   const operations = operationsOf(doc);
   let openEnums: ReturnType<typeof createAjv> | undefined;
-  const documents: Documents & Parameters<typeof compileResponse>[0] = {
+  const documents: ResponseDocuments = {
     doc,
     strict: createAjv(doc, 'strict'),
     coerce: createAjv(doc, 'coerce'),

@@ -78,6 +78,7 @@ function bodyPlan(documents: Documents, operation: OperationRef): BodyPlan | und
     const lower = type.toLowerCase();
     return JSON_MEDIA.test(lower) && schema ? { type: lower, validate: schemaAt(documents.strict, schema.pointer) } : { type: lower };
   });
+  if (media.length === 0) return undefined;
   const json = media.find((m) => m.type === 'application/json');
   return { required: body.node.required === true, media, ...(json ? { json } : {}) };
 }
@@ -179,7 +180,8 @@ export function compileRequest(documents: Documents, operation: OperationRef): R
     if (coerce && !coerce(values)) problems.push(...parameterProblems(coerce.errors));
 
     if (body) {
-      const media = request.contentType === undefined ? body.json : mediaFor(body, request.contentType);
+      // A body handed over without its Content-Type is taken to be of the first documented type.
+      const media = request.contentType === undefined ? (body.json ?? body.media[0]) : mediaFor(body, request.contentType);
       if (!media) {
         const sent = request.contentType!.split(';', 1)[0]!.trim();
         problems.push({
