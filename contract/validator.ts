@@ -12,7 +12,7 @@
  */
 import { escapePointerToken, isObject, locate } from './pointer.ts';
 import type { OpenApiDocument } from './spec.ts';
-import { createAjv } from './validator/ajv.ts';
+import { createAjv, type FormatMode } from './validator/ajv.ts';
 import { compileRequest, type OperationRef, type RequestCheck, type RequestInput, type RequestVerdict } from './validator/request.ts';
 import { compileResponse, RememberedTexts, statusKeyFor, type ResponseCheck, type ResponseDocuments, type ResponseInput } from './validator/response.ts';
 import type { ContractProblem } from './validator/problems.ts';
@@ -29,6 +29,13 @@ export interface ContractValidatorOptions {
    * its own bug).
    */
   openResponseEnums?: boolean;
+  /**
+   * How closely formats in response bodies are checked: `full` (the default: dates against the calendar,
+   * URIs against RFC 3986) or `fast` (their shape, about ten times cheaper). The sandbox checks its own
+   * responses fast — it writes dates with Date#toISOString — and judging another server's needs full.
+   * Requests are always checked in full.
+   */
+  responseFormats?: FormatMode;
 }
 
 export interface ContractValidator {
@@ -90,14 +97,17 @@ function responseKeys(doc: OpenApiDocument, operation: OperationRef): Record<str
 export function createContractValidator(doc: OpenApiDocument, options: ContractValidatorOptions = {}): ContractValidator {
   refuseUnsupportedKeywords(doc);
   const operations = operationsOf(doc);
+  const formats = options.responseFormats ?? 'full';
+  const strict = createAjv(doc, 'strict');
   let openEnums: ReturnType<typeof createAjv> | undefined;
   const documents: ResponseDocuments = {
     doc,
-    strict: createAjv(doc, 'strict'),
+    strict,
     coerce: createAjv(doc, 'coerce'),
+    responses: formats === 'full' ? strict : createAjv(doc, 'strict', formats),
     wrappers: new Map(),
     remembered: new RememberedTexts(),
-    ...(options.openResponseEnums ? { openEnums: () => (openEnums ??= createAjv(doc, 'open-enums')) } : {}),
+    ...(options.openResponseEnums ? { openEnums: () => (openEnums ??= createAjv(doc, 'open-enums', formats)) } : {}),
   };
   const requests = new Map<string, RequestCheck>();
   /** Per operation: checks by status key, and the status key each seen status resolved to. */

@@ -29,6 +29,8 @@ export interface ResponseInput {
 export type ResponseCheck = (response: ResponseInput) => ContractProblem[];
 
 export interface ResponseDocuments extends Documents {
+  /** The Ajv response bodies compile with (strict, formats as the validator's options say). */
+  responses: Ajv2020;
   /** The Ajv with open enums, created on first need (a validator with open enums only). */
   openEnums?: () => Ajv2020;
   remembered: RememberedTexts;
@@ -114,7 +116,7 @@ export function compileResponse(documents: ResponseDocuments, operation: Operati
   const media: MediaPlan[] = Object.keys(isObject(response.node.content) ? response.node.content : {}).map((type) => {
     const schema = locate(doc, `${response.pointer}/content/${pointerOf([type]).slice(1)}/schema`);
     const lower = type.toLowerCase();
-    return JSON_MEDIA.test(lower) && schema ? { type: lower, schemaPointer: schema.pointer, validate: schemaAt(documents.strict, schema.pointer) } : { type: lower };
+    return JSON_MEDIA.test(lower) && schema ? { type: lower, schemaPointer: schema.pointer, validate: schemaAt(documents.responses, schema.pointer) } : { type: lower };
   });
   const valid = new Set<string>();
   const where = `for ${operation.operationId} ${statusKey}`;

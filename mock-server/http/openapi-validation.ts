@@ -5,7 +5,8 @@
  * whose Content-Type is not JSON is answered "Content-Type must be application/json."; handlers then read the
  * path and query parameters as the validator decoded and coerced them (RequestContext.parameters). A
  * response that breaks the contract is a server bug, so it is logged in full and answered 500 E_INTERNAL;
- * the sandbox reads its own enums closed (an undocumented value is its own bug, not a spec that lags).
+ * the sandbox reads its own enums closed (an undocumented value is its own bug, not a spec that lags) and
+ * checks the formats of its own bodies by their shape (its dates come from Date#toISOString).
  *
  * Query strings are parsed by Express (node:querystring), so `+` is a space as in
  * application/x-www-form-urlencoded (the signature was checked over the query as sent); a literal plus is
@@ -37,7 +38,7 @@ function requestFailure(problems: ContractProblem[]) {
 }
 
 export function openApiValidation({ doc, validateResponses, logger }: OpenApiValidationOptions): RequestHandler {
-  const validator = createContractValidator(doc);
+  const validator = createContractValidator(doc, { responseFormats: 'fast' });
   return (req, res, next) => {
     const ctx = contextOf(res);
     const operation = ctx.operation;
