@@ -8,7 +8,7 @@ export class SpecBundleError extends Error {
 
 /**
  * Bundles a split spec into one document with only internal `#/components/...` refs, the form Prism,
- * express-openapi-validator and openapi-typescript all read. Lint is not run here: `starship lint` owns that,
+ * the contract validator and openapi-typescript all read. Lint is not run here: `starship lint` owns that,
  * and bundling must not depend on the project's lint plugin loading.
  */
 export async function bundleSpec(source: string): Promise<OpenApiDocument> {

@@ -131,8 +131,10 @@ test('a handler that never mentions its Idempotency-Key has it settled: a succes
     const { endpoint } = await context.engine.upsertWebhook(context.partnerId, body);
     return { status: 201, body: endpoint };
   };
+  // Authenticated, and validated as the contract validator would hand the request over (no parameters).
   const asPartner: RequestHandler = (_req, res, next) => {
     contextOf(res).partner = { partnerId, apiKey: 'pk', apiSecret: 'sk', ipAllowlist: [] };
+    contextOf(res).parameters = { path: {}, query: {} };
     next();
   };
   const served = await serve(
