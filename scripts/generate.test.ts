@@ -10,6 +10,7 @@ test('generation is deterministic and the drift check sees stale, missing and st
   const second = await renderGenerated();
   assert.deepEqual([...second.entries()], [...first.entries()]);
   assert.deepEqual([...first.keys()].sort(), [
+    'README.md',
     'operation-helpers.ts',
     'package.json',
     'sandbox-operations.ts',

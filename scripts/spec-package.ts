@@ -1,18 +1,53 @@
 /**
  * generated/ is the `@starship/spec` package: the bundled documents, their TypeScript types and operation
- * tables, installed with the SDK and every other package. Its package.json and build config are generated
- * with the rest, so nothing in generated/ is written by hand; its version is the workspace's.
+ * tables, installed with the SDK and every other package. Its package.json, README and build config are
+ * generated with the rest, so nothing in generated/ is written by hand; its version, engines, licence and
+ * repository are the workspace's.
  */
+interface WorkspaceManifest {
+  version: string;
+  license: string;
+  engines: { node: string };
+  repository: { type: string; url: string };
+}
+
+const README = `# @starship/spec
+
+The Starship Rewards partner API (\`/api/v1\`) and the sandbox control API (\`/sandbox/v1\`) as data: the
+bundled OpenAPI 3.1 documents, the published v1 baseline, their TypeScript types (openapi-typescript) and
+per-operation tables (error codes, webhook events, handler types). Generated from the spec repository's
+\`openapi/\`; no runtime dependencies.
+
+You rarely install it yourself: \`@starship/sdk\` and \`@starship/cli\` depend on it.
+
+\`\`\`sh
+npm install @starship/spec
+\`\`\`
+
+\`\`\`ts
+import type { components } from '@starship/spec/starship';
+import spec from '@starship/spec/starship.bundled.json' with { type: 'json' };
+
+type Order = components['schemas']['Order'];
+console.log(spec.info.version, Object.keys(spec.paths).length, 'paths');
+\`\`\`
+
+Entry points: \`@starship/spec/starship\` and \`@starship/spec/sandbox\` (types), \`…/starship-operations\` and
+\`…/sandbox-operations\` (operation tables), \`…/starship.bundled.json\`, \`…/sandbox.bundled.json\`,
+\`…/starship-v1.baseline.json\`.
+`;
+
 export function specPackageFiles(workspacePackageJson: string): [string, string][] {
-  const { version } = JSON.parse(workspacePackageJson) as { version: string };
+  const { version, license, engines, repository } = JSON.parse(workspacePackageJson) as WorkspaceManifest;
   const pkg = {
     name: '@starship/spec',
     version,
     description:
       'The Starship Rewards partner API and sandbox control API as bundled OpenAPI 3.1 documents, TypeScript types and operation tables (generated from openapi/)',
     type: 'module',
-    license: 'UNLICENSED',
-    engines: { node: '>=20.19' },
+    license,
+    repository: { ...repository, directory: 'generated' },
+    engines,
     exports: {
       './*.json': './*.json',
       './*': { 'starship-source': './*.ts', types: './dist/*.d.ts', default: './dist/*.js' },
@@ -29,6 +64,7 @@ export function specPackageFiles(workspacePackageJson: string): [string, string]
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   return [
     ['package.json', json(pkg)],
+    ['README.md', README],
     ['tsconfig.json', json(tsconfig)],
   ];
 }

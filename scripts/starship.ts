@@ -36,8 +36,9 @@ program
 
 program
   .command('lint')
-  .description("lint both specs: Redocly's recommended rules plus the v1 stability-contract rules")
-  .option('--config <file>', 'Redocly config', 'redocly.yaml')
+  .description("lint specs: Redocly's recommended rules plus the v1 stability-contract rules (exit 1 on any problem)")
+  .argument('[spec...]', 'spec files to lint (default: every api in the Redocly config, or the packaged specs when there is no config)')
+  .option('--config <file>', 'Redocly config (default: ./redocly.yaml when present, else the packaged stability-contract ruleset)')
   .action(run(() => import('./commands/lint.ts'), (m) => m.lintCommand));
 
 program

@@ -18,7 +18,7 @@ export {
 } from './signing.ts';
 export { hmacSha256Hex } from './hmac.ts';
 export { signWebhookPayload, verifyWebhook, webhookSignedPayloadString, WebhookVerificationError, type VerifyWebhookOptions } from './webhooks.ts';
-export { starshipWebhooks, type StarshipWebhooksOptions } from './express.ts';
+export { starshipWebhooks, type StarshipWebhooksOptions, type WebhookHandler, type WebhookRequest } from './webhook-handler.ts';
 export {
   isRecognizedWebhookEvent,
   isWebhookEventType,

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
+import { createServer, type Server } from 'node:http';
+import express, { type Request } from 'express';
 import { signingVectors } from '../testdata/vectors.ts';
-import { starshipWebhooks, type StarshipWebhooksOptions } from './express.ts';
+import { starshipWebhooks, type StarshipWebhooksOptions } from './webhook-handler.ts';
 import { signWebhookPayload } from './webhooks.ts';
 import type { WebhookEvent } from './webhook-event.ts';
 
@@ -11,8 +12,8 @@ const [vector] = signingVectors.webhook_signing;
 const { secret, body, timestamp } = vector!;
 const now = () => timestamp;
 
-async function serve(app: Express, run: (url: string) => Promise<void>): Promise<void> {
-  const server = app.listen(0, '127.0.0.1');
+async function serve(server: Server, run: (url: string) => Promise<void>): Promise<void> {
+  server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   try {
     await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`);
@@ -26,12 +27,12 @@ function post(url: string, payload: string, signature: string | undefined) {
   return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(signature ? { 'X-Signature': signature } : {}) }, body: payload });
 }
 
-async function withHandler(options: Partial<StarshipWebhooksOptions>, run: (url: string, events: WebhookEvent[]) => Promise<void>, mount?: (app: Express) => void) {
+async function withHandler(options: Partial<StarshipWebhooksOptions>, run: (url: string, events: WebhookEvent[]) => Promise<void>, mount?: (app: express.Express) => void) {
   const events: WebhookEvent[] = [];
   const app = express();
   mount?.(app);
   app.post('/hooks', starshipWebhooks({ secret, now, onEvent: (event) => void events.push(event), ...options }));
-  await serve(app, (url) => run(url, events));
+  await serve(createServer(app), (url) => run(url, events));
 }
 
 test('one line: a signed delivery is verified over its raw bytes, handed over typed, and answered 204', async () => {
@@ -108,4 +109,29 @@ test('a body over the limit is refused with 413 before verification', async () =
     assert.equal((await post(url, body, vector!.x_signature)).status, 413);
     assert.equal(events.length, 0);
   });
+});
+
+test('plain node:http: the handler is a request listener, with the same answers and envelope', async () => {
+  const events: WebhookEvent[] = [];
+  const rejected: string[] = [];
+  const handler = starshipWebhooks({ secret, now, onEvent: (event) => void events.push(event), onRejected: (error) => void rejected.push(error.code) });
+  await serve(createServer(handler), async (url) => {
+    assert.equal((await post(url, body, vector!.x_signature)).status, 204);
+    const forged = await post(url, body, signWebhookPayload({ secrets: 'whsec_not_the_secret', timestamp, body }));
+    assert.equal(forged.status, 401);
+    assert.match(forged.headers.get('content-type') ?? '', /^application\/json/);
+    assert.deepEqual(((await forged.json()) as { error: { code: string; name: string } }).error.code, 'E_SIGNATURE_INVALID');
+  });
+  assert.deepEqual(events, [JSON.parse(body)]);
+  assert.deepEqual(rejected, ['E_SIGNATURE_INVALID']);
+});
+
+test("in Express, onEvent is typed with Express's request when it asks for one", async () => {
+  const paths: string[] = [];
+  const app = express();
+  app.post('/hooks', starshipWebhooks({ secret, now, onEvent: (_event, req: Request) => void paths.push(req.path) }));
+  await serve(createServer(app), async (url) => {
+    assert.equal((await post(url, body, vector!.x_signature)).status, 204);
+  });
+  assert.deepEqual(paths, ['/hooks']);
 });
