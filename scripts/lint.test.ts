@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { lintSpecs } from './lint.ts';
+import { lintFiles, lintPackagedSpecs, lintSpecs } from './lint.ts';
 
 const PLUGIN = fileURLToPath(new URL('./lint/plugin.js', import.meta.url));
 
@@ -62,4 +62,38 @@ test('lintSpecs refuses a config without apis', async () => {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('lintFiles: without a config, the packaged stability-contract ruleset (Redocly recommended and our plugin)', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'starship-lint-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(path.join(dir, 'spec.yaml'), SPEC);
+  const result = await lintFiles([path.join(dir, 'spec.yaml')]);
+  const rules = new Set([...result.text.matchAll(/ {2}(?:error|warning) {2}(\S+)/g)].map((m) => m[1]));
+  for (const rule of ['starship/uppercase-enum-values', 'starship/signing-extension', 'info-license']) {
+    assert.ok(rules.has(rule), `${rule} in\n${result.text}`);
+  }
+  assert.ok(result.errors > 0);
+  await assert.rejects(lintFiles([path.join(dir, 'missing.yaml')]), /spec .*missing\.yaml: no such file/);
+});
+
+test("lintFiles: with a config, a file that is an api's root gets that api's rules", async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'starship-lint-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(path.join(dir, 'spec.yaml'), SPEC);
+  await writeFile(path.join(dir, 'other.yaml'), SPEC);
+  await writeFile(
+    path.join(dir, 'redocly.yaml'),
+    [`plugins: [${JSON.stringify(PLUGIN)}]`, 'rules:', '  starship/uppercase-enum-values: error', 'apis:', '  quiet@v1:', '    root: spec.yaml', '    rules:', '      starship/uppercase-enum-values: off', ''].join('\n'),
+  );
+  const result = await lintFiles([path.join(dir, 'spec.yaml'), path.join(dir, 'other.yaml')], path.join(dir, 'redocly.yaml'));
+  assert.match(result.text, /spec\.yaml \(quiet@v1\): 0 error\(s\)/);
+  assert.match(result.text, /other\.yaml: 1 error\(s\)/);
+});
+
+test('lintPackagedSpecs: the bundled specs this CLI ships pass, the control API with its exceptions', async () => {
+  const result = await lintPackagedSpecs();
+  assert.equal(result.errors + result.warnings, 0, result.text);
+  assert.match(result.text, /starship@v1 \(the packaged partner API\): 0 error\(s\), 0 warning\(s\)/);
+  assert.match(result.text, /sandbox@v1 \(the packaged control API\): 0 error\(s\), 0 warning\(s\)/);
 });

@@ -24,17 +24,17 @@ You rarely install it yourself: \`@starship/sdk\` and \`@starship/cli\` depend o
 npm install @starship/spec
 \`\`\`
 
-\`\`\`ts
-import type { components } from '@starship/spec/starship';
-import spec from '@starship/spec/starship.bundled.json' with { type: 'json' };
+\`\`\`js
+import { createRequire } from 'node:module';
+import { starshipOperations } from '@starship/spec/starship-operations';
 
-type Order = components['schemas']['Order'];
-console.log(spec.info.version, Object.keys(spec.paths).length, 'paths');
+const spec = createRequire(import.meta.url)('@starship/spec/starship.bundled.json');
+console.log(spec.info.version, starshipOperations.createOrder.errorCodes.length, 'error codes for POST /orders');
 \`\`\`
 
-Entry points: \`@starship/spec/starship\` and \`@starship/spec/sandbox\` (types), \`…/starship-operations\` and
-\`…/sandbox-operations\` (operation tables), \`…/starship.bundled.json\`, \`…/sandbox.bundled.json\`,
-\`…/starship-v1.baseline.json\`.
+Entry points: \`@starship/spec/starship\` and \`@starship/spec/sandbox\` (types: \`paths\`, \`components\`,
+\`operations\`), \`…/starship-operations\` and \`…/sandbox-operations\` (operation tables and their types),
+\`…/starship.bundled.json\`, \`…/sandbox.bundled.json\`, \`…/starship-v1.baseline.json\`.
 `;
 
 export function specPackageFiles(workspacePackageJson: string): [string, string][] {

@@ -1,6 +1,7 @@
 /**
  * `npm test` (after `npm run build`): Node 20's test runner does not expand globs, so collect every
- * `*.test.ts` beside the code (or the paths given) and hand them to one `node --test` run. Tests import the
+ * `*.test.ts` beside the code (or the paths given; a folder in SKIP only when given) and hand them to one
+ * `node --test` run. Tests import the
  * packages' TypeScript sources (the `starship-source` export condition); processes they start as users would
  * (`starship mock`, the example integrations) run the built packages.
  */
@@ -9,7 +10,8 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './repo.ts';
 
-const SKIP = new Set(['node_modules', '.git', 'generated', '.sandbox', 'artifacts', 'dist']);
+// install-test/ runs on its own (`npm run test:install`): it installs from the npm registry.
+const SKIP = new Set(['node_modules', '.git', 'generated', '.sandbox', 'artifacts', 'dist', 'install-test']);
 
 function findTests(dir: string): string[] {
   if (statSync(dir).isFile()) return dir.endsWith('.test.ts') ? [dir] : [];
