@@ -40,8 +40,11 @@ let tarballs: Tarballs;
 let sandbox: InstalledSandbox | undefined;
 
 before(async () => {
+  const started = performance.now();
+  const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   assertIsolated(work);
   ({ tarballs } = await packWorkspaces(path.join(work, 'tarballs')));
+  console.log(`packed ${Object.keys(tarballs).length} packages: ${seconds()}`);
   const sdkAlone = { '@starship/sdk': tarballs['@starship/sdk']!, '@starship/spec': tarballs['@starship/spec']! };
   mkdirSync(projects.cli, { recursive: true });
   console.log(await offerLocalPrebuilds(projects.cli, path.join(work, 'prebuilds')));
@@ -52,7 +55,9 @@ before(async () => {
     installProject(projects.types, { ...sdkAlone, ...partnerTypeScript }),
     installProject(projects.cli, tarballs),
   ]);
+  console.log(`installed the SDK app, the TypeScript project and the CLI: ${seconds()}`);
   sandbox = await startInstalledSandbox(projects.cli, ['--port', '0', '--db', ':memory:']);
+  console.log(`starship mock listening: ${seconds()}`);
 });
 
 after(async () => {
@@ -108,7 +113,7 @@ test('strict TypeScript (NodeNext, and Bundler) compiles a typed call and error 
   }
 });
 
-test('the CLI installs without the repository’s dev tools, and `starship --version` prints its version', async () => {
+test('the CLI installs without the repository’s dev tools; `starship --version` prints its version, `generate` names what it lacks', async () => {
   const installed = installedPackages(projects.cli);
   assert.deepEqual(installed.filter((p) => DEV_ONLY.includes(p.name)).map((p) => p.location), []);
   // Type packages never come from our manifests; a third-party package that ships them as runtime
@@ -118,6 +123,10 @@ test('the CLI installs without the repository’s dev tools, and `starship --ver
   const version = await runInProject(projects.cli, 'starship', ['--version']);
   assert.equal(version.code, 0, version.stderr);
   assert.equal(version.stdout.trim(), rootManifest.version);
+  // `generate` rewrites the spec repository's generated/; its type generator is an optional peer.
+  const generate = await runInProject(projects.cli, 'starship', ['generate']);
+  assert.equal(generate.code, 2);
+  assert.match(generate.stderr, /^starship: starship generate needs openapi-typescript, a dev dependency of the spec repository/);
 });
 
 test('`starship mock` from the install serves the API with the printed credentials and the packaged docs at /docs/', async () => {
