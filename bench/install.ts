@@ -3,7 +3,8 @@
  * written to bench/install-results.json. The packages are packed and installed as the install tests do
  * (tools/install-test/install.ts): the SDK alone, as a partner installs it, and the CLI, as CI installs it; then
  * `starship mock` from that install is started RUNS times on SQLite in memory, on a new file (migrations and
- * seed) and on that file again (a restart), each timed from spawn to its banner, which it prints once listening.
+ * seed) and on a file it already set up (a restart), in turns, each timed from spawn to its banner, which it
+ * prints once listening.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -40,17 +41,23 @@ function footprint(projectDir: string) {
     .map((pkg) => ({ name: pkg.name, version: pkg.version, mb: mb(ownBytes(projectDir, pkg)) }))
     .sort((a, b) => b.mb - a.mb)
     .slice(0, 12);
-  return { packages: packages.length, megabytes: mb(directoryBytes(path.join(projectDir, 'node_modules'))), largest, names: packages.map((p) => `${p.name}@${p.version}`).sort() };
+  // Type packages installed for run time, and which packages ask for them (never ours: the install test checks).
+  const typePackages = packages
+    .filter((pkg) => pkg.name.startsWith('@types/'))
+    .map((pkg) => ({ name: pkg.name, requiredBy: [...new Set(packages.filter((other) => other.dependsOn.includes(pkg.name)).map((other) => other.name))].sort() }));
+  return {
+    packages: packages.length,
+    megabytes: mb(directoryBytes(path.join(projectDir, 'node_modules'))),
+    largest,
+    typePackages,
+    names: packages.map((p) => `${p.name}@${p.version}`).sort(),
+  };
 }
 
-async function timeStarts(projectDir: string, args: (run: number) => string[]): Promise<number[]> {
-  const samples: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const sandbox = await startInstalledSandbox(projectDir, ['--port', '0', ...args(run)]);
-    samples.push(sandbox.startMs);
-    await sandbox.stop();
-  }
-  return samples;
+async function timeStart(projectDir: string, db: string): Promise<number> {
+  const sandbox = await startInstalledSandbox(projectDir, ['--port', '0', '--db', db]);
+  await sandbox.stop();
+  return sandbox.startMs;
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'starship-measure-install-'));
@@ -70,9 +77,17 @@ try {
 
   const dbDir = path.join(work, 'db');
   mkdirSync(dbDir);
-  const memory = await timeStarts(cliDir, () => ['--db', ':memory:']);
-  const freshFile = await timeStarts(cliDir, (run) => ['--db', path.join(dbDir, `fresh-${run}.db`)]);
-  const existingFile = await timeStarts(cliDir, () => ['--db', path.join(dbDir, 'fresh-0.db')]);
+  const existing = path.join(dbDir, 'existing.db');
+  await timeStart(cliDir, existing);
+  // In turns, so that the machine's drifting load weighs on the three alike.
+  const memory: number[] = [];
+  const freshFile: number[] = [];
+  const existingFile: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    memory.push(await timeStart(cliDir, ':memory:'));
+    freshFile.push(await timeStart(cliDir, path.join(dbDir, `fresh-${run}.db`)));
+    existingFile.push(await timeStart(cliDir, existing));
+  }
 
   const results = {
     measuredAt: new Date().toISOString(),
