@@ -66,8 +66,10 @@ export interface paths {
         /**
          * The public key certification reports are signed with
          * @description The sandbox's Ed25519 public key (SPKI PEM) and its `key_id` (first 16 hex characters of the SHA-256
-         *     of the DER key), the one every report's `signature.key_id` names. The key pair persists beside the
-         *     database (`<db>.report-key.pem`) or comes from `STARSHIP_REPORT_SIGNING_KEY`.
+         *     of the DER key), the one every report's `signature.key_id` names. Public: no credentials needed, so
+         *     anyone holding a report can check it (`starship conformance verify-report --sandbox-url`). The key pair
+         *     persists beside the database (`<db>.report-key.pem`) or comes from `STARSHIP_REPORT_SIGNING_KEY`.
+         *     Starship trusts the key of its hosted sandbox; a practice run's report says so (`practice: true`).
          */
         get: operations["getReportSigningKey"];
         put?: never;
@@ -86,11 +88,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read the sandbox clock
-         * @description The sandbox's current time (`now`) and how far it runs ahead of real time (`offset_seconds`, 0 until
-         *     `advanceClock` moves it; `resetSandbox` sets it back). Order and event timestamps, idempotency-key
-         *     retention, rate-limit windows and the webhook retry schedule all follow this clock, so a test that
-         *     advanced it reads it here to know what time the sandbox will stamp.
+         * Read the sandbox clock, or a partner's
+         * @description The sandbox-wide clock (`now`: real time plus the `advanceClock` offset every partner shares, reported
+         *     as `offset_seconds`; `resetSandbox` sets it back), or with `partner_id` that partner's test clock (which
+         *     adds the partner's own offset). Order and event timestamps, idempotency-key retention, rate-limit
+         *     windows and the webhook retry schedule follow the clock of the partner they belong to, so a test that
+         *     advanced it reads it here to know what time the sandbox will stamp; signature windows use real time.
          */
         get: operations["getClock"];
         put?: never;
@@ -111,10 +114,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Advance the sandbox clock
-         * @description Moves the sandbox clock forward. Everything time-based follows it: the ±300 s signature window,
-         *     24 h idempotency-key retention, rate-limit windows, the 24 h webhook retry schedule (due retries
-         *     are attempted) and the 24 h validity of a rotated webhook secret.
+         * Advance the sandbox clock, or one partner's
+         * @description Without `partner_id`, moves the sandbox-wide clock, and so every partner's clock, forward; with it, only
+         *     that partner's test clock (as its own `testHelperAdvanceClock` would). What follows a partner's clock:
+         *     its order, transaction and event timestamps, 24 h idempotency-key retention, the 24 h webhook retry
+         *     schedule (due retries are attempted at once), the 24 h validity of a rotated webhook secret, voucher
+         *     expiry and reconciliation dates. Rate-limit windows follow the sandbox-wide clock only. Request
+         *     signatures are always checked against real time, so a moved clock never makes a correctly signed
+         *     request fail.
          */
         post: operations["advanceClock"];
         delete?: never;
@@ -164,11 +171,12 @@ export interface paths {
         put?: never;
         /**
          * Pump vouchers into the inventory cache
-         * @description Loads `count` generated vouchers for (`product_id`, `amount`, `currency`) into the cache, like the
-         *     30-minute production pump. Orders placed afterwards for that product and denomination are
-         *     delivered synchronously. Existing PENDING orders are not touched unless `disable_auto_order_retry`
-         *     is `false`, in which case they are retried from the cache (oldest first) and listed in
-         *     `retried_order_ids`.
+         * @description Loads `count` generated vouchers for (`product_id`, `amount`, `currency`) into a partner's cache, like
+         *     the 30-minute production pump: into `partner_id`'s pool, or, without `partner_id`, into the pool of
+         *     every partner that exists now (`count` each; partners created later start from the initial stock).
+         *     Orders placed afterwards for that product and denomination are delivered synchronously. Existing
+         *     PENDING orders are not touched unless `disable_auto_order_retry` is `false`, in which case the pumped
+         *     partners' ones are retried from their own cache (oldest first) and listed in `retried_order_ids`.
          */
         post: operations["pumpInventory"];
         delete?: never;
@@ -284,7 +292,9 @@ export interface paths {
         /**
          * Create a partner with credentials
          * @description Creates a partner account and returns its API key and secret (shown only here), its wallets and IP
-         *     allowlist. Omitting `ip_allowlist` allows every address; omitting `wallets` creates none.
+         *     allowlist. Omitting `ip_allowlist` allows every address; omitting `wallets` creates none. The partner's
+         *     voucher pools are seeded with the sandbox's initial stock, and its test clock starts at the sandbox
+         *     clock.
          */
         post: operations["createPartner"];
         delete?: never;
@@ -397,10 +407,10 @@ export interface paths {
         put?: never;
         /**
          * Reset the sandbox
-         * @description Deletes every partner, order, transaction, voucher, webhook endpoint and delivery, idempotency
-         *     record, fault and request-log entry, restocks the inventory cache with the initial stock of a fresh
-         *     sandbox (the same pools, new codes), restores the default settings and resets the clock to real
-         *     time. The catalog, the encryption key and the admin token are unchanged.
+         * @description Deletes every partner (with its voucher pools and test clock), order, transaction, voucher, webhook
+         *     endpoint and delivery, idempotency record, fault and request-log entry, restores the default settings
+         *     and resets the sandbox-wide clock to real time. The catalog, the encryption key and the admin token are
+         *     unchanged.
          */
         post: operations["resetSandbox"];
         delete?: never;
@@ -436,6 +446,362 @@ export interface paths {
          *     what each one does.
          */
         patch: operations["updateSettings"];
+        trace?: never;
+    };
+    "/test-helpers/certification/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a certification session for my integration
+         * @description `createCertificationSession` without the admin token: the session runs as a fresh partner of its own
+         *     (clean wallets, orders and webhooks, so your account is never touched), owned by you. Its IP allowlist
+         *     defaults to yours. Only you can grade it. `starship conformance partner --run CMD` with your
+         *     credentials does this, runs CMD with the session's credentials and grades it.
+         */
+        post: operations["testHelperCreateCertificationSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/certification/sessions/{session_id}/grade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grade my certification session and sign the report
+         * @description `gradeCertificationSession` for a session you opened (another partner's session is 404). The report
+         *     names you as `certification.owner_partner_id` and is signed with the sandbox's key
+         *     (`getReportSigningKey`, public).
+         */
+        post: operations["testHelperGradeCertificationSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read my test clock */
+        get: operations["testHelperGetClock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/clock/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move my test clock forward
+         * @description Moves your clock, and only yours, forward: your new orders, transactions and events are dated on it,
+         *     your idempotency keys expire after 24 h of it, your webhook retries that come due are attempted at once
+         *     and give up 24 h after their event. Request signatures stay on real time, so keep signing with your
+         *     real clock.
+         */
+        post: operations["testHelperAdvanceClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream my webhook events (Server-Sent Events)
+         * @description Your webhook events as a `text/event-stream` (Server-Sent Events), in the order they happened, whether
+         *     or not an endpoint subscribes to them: `starship listen` forwards them to a local URL. Each event is one
+         *     message whose `id` is the event's `sequence` (a counter per partner), whose `event` is its type and
+         *     whose `data` is the envelope exactly as a webhook delivers it:
+         *
+         *     ```
+         *     id: 42
+         *     event: order.delivered
+         *     data: {"event_id":"evt_…","event_type":"order.delivered","event":"order.delivered","created_at":"…","data":{…}}
+         *     ```
+         *
+         *     The stream starts after the latest event (only new ones), or after `after` / the `Last-Event-ID`
+         *     header (the header wins), so a client that reconnects with the last `id` it received misses nothing
+         *     and receives nothing twice. While a stream is open, and for 2 minutes after it drops, every event of
+         *     yours is kept for it. A comment line (`: keep-alive`) is sent every 15 s.
+         */
+        get: operations["testHelperStreamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/events/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make the sandbox emit a webhook event
+         * @description Creates what emits `event_type` for you, through the partner API's own rules, and returns what it made
+         *     and the events emitted:
+         *
+         *     | event_type | What is created |
+         *     |---|---|
+         *     | `order.pending` | an order that stays PENDING (`SANDBOX_FORCE_PENDING`) |
+         *     | `order.delivered` | an order delivered at once (`SANDBOX_FORCE_DELIVERED`) |
+         *     | `order.partially_delivered` | a two-unit order with one unit delivered (`SANDBOX_FORCE_PARTIAL`) |
+         *     | `order.cancelled` | a PENDING order, then cancelled and refunded (`order.pending`, then `order.cancelled`) |
+         *     | `order.failed` | a PENDING order, then failed (`order.pending`, then `order.failed`) |
+         *     | `reconciliation.drift` | a delivered order, then a drift reported on it (flag `WEBHOOK_RECONCILIATION_DRIFT`) |
+         *     | `wallet.balance_threshold` | a delivered order whose debit crosses a threshold set just below the wallet's balance, then the wallet's previous threshold back (flag `WEBHOOK_WALLET_BALANCE_THRESHOLD`) |
+         *
+         *     Orders are of the cheapest denomination of a product in the first of your wallets' currencies that can
+         *     pay for it, referenced `SANDBOX_TRIGGER:<event_type>`; they debit your wallet as any order does. An event
+         *     is only kept when one of your webhook endpoints subscribes to it or an event stream
+         *     (`testHelperStreamEvents`, `starship listen`) is open: `events` lists what was emitted. An unknown
+         *     `event_type` is 400 with the valid ones; a planned event whose feature flag is off is 404
+         *     `E_FEATURE_DISABLED`; wallets that cannot pay are 422 `E_INSUFFICIENT_FUNDS`.
+         */
+        post: operations["testHelperTriggerEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make my next requests or webhook deliveries misbehave
+         * @description Arms a fault on your own traffic only. `target: REQUEST` makes your next `count` partner-API requests
+         *     matching `operation_id` or `path` misbehave (`HTTP_ERROR`, `DELAY`, `UNKNOWN_FIELDS`, `UNKNOWN_ENUM`,
+         *     as `injectFault`); `target: WEBHOOK` your next `count` webhook deliveries (`DUPLICATE`, `DELAY`,
+         *     `OUT_OF_ORDER`, `FORGED_SIGNATURE`, `STALE_TIMESTAMP`, as `injectWebhookFault`).
+         */
+        post: operations["testHelperInjectFault"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/inventory/pump": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fill my voucher pool
+         * @description Loads `count` vouchers for (`product_id`, `amount`, `currency`) into your own cache; other partners'
+         *     pools are untouched. With `disable_auto_order_retry` off, your PENDING orders for that denomination are
+         *     retried from it.
+         */
+        post: operations["testHelperPumpInventory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel one of my orders and refund it
+         * @description `cancelOrder` on your own order: its undelivered units are cancelled and refunded (a REFUND
+         *     transaction), the order becomes CANCELLED / REFUNDED (FAILED / REFUNDED for a failed one) and
+         *     `order.cancelled` is emitted. Another partner's order is 404.
+         */
+        post: operations["testHelperCancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/orders/{order_id}/deliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver one of my PENDING orders
+         * @description Delivers every PENDING unit of your PENDING or PARTIALLY_DELIVERED order, as Starship would once stock
+         *     arrives (`source: INVENTORY`, the default: DELIVERED / INVENTORY_FULFILLED, your pools untouched) or a
+         *     vendor fulfils it (`source: VENDOR`: DELIVERED / VENDOR_VOUCHER_FETCHED), and emits `order.delivered`.
+         *     A bulk order's items are created first. Another partner's order is 404; an order in another state is
+         *     409 `E_INVALID_ORDER_STATE`.
+         */
+        post: operations["testHelperDeliverOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/orders/{order_id}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fail one of my orders
+         * @description `failOrder` on your own order: FAILED / NOT_REFUNDED, `order.failed` emitted, the wallet stays debited
+         *     until you cancel it. Another partner's order is 404.
+         */
+        post: operations["testHelperFailOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My request log, with verdicts
+         * @description Your partner-API requests, oldest first, with the verdict of every check (auth, IP allowlist, rate
+         *     limit, signature with the canonical string the sandbox computed, idempotency): the last `limit` of them,
+         *     or with `after` the first `limit` after that entry. Follow the log by passing the last `id` you saw as
+         *     `after` (`starship logs --follow` does). Requests made with your API key count as yours even when their
+         *     secret was wrong.
+         */
+        get: operations["testHelperListRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/wallets/fund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add test money to my wallet
+         * @description Credits your wallet in `currency` (creating it if needed) with a CREDIT transaction, as a bank top-up
+         *     would in production: sandbox money, for when your tests have spent it.
+         */
+        post: operations["testHelperFundWallet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My webhook deliveries
+         * @description Your webhook deliveries, newest first, with every attempt (status, latency, transport error, the fault
+         *     applied) and the payload sent: `listWebhookDeliveries` for your endpoints only.
+         */
+        get: operations["testHelperListWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/test-helpers/webhook-deliveries/{delivery_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one of my webhook deliveries again
+         * @description Sends the delivery's event again now, signed afresh, to its endpoint as it is now, and returns the
+         *     delivery with the new attempt. Another partner's delivery is 404.
+         */
+        post: operations["testHelperReplayWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/webhook-deliveries": {
@@ -523,6 +889,8 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AdvanceClockRequest: {
+            /** @description Only this partner's test clock; the sandbox-wide clock (every partner's) when omitted. */
+            partner_id?: components["schemas"]["PartnerId"];
             seconds: number;
         };
         CertificationCheck: {
@@ -549,7 +917,14 @@ export interface components {
                 /** Format: date-time */
                 graded_at: string;
                 instant_product: components["schemas"]["CertificationProduct"];
+                /** @description The partner whose credentials opened the session; null when an operator opened it. */
+                owner_partner_id?: string | null;
                 partner_id: components["schemas"]["PartnerId"];
+                /**
+                 * @description True when a local practice sandbox graded the run (`starship conformance partner` without a sandbox
+                 *     URL or credentials): its signing key exists only for that run and is not one Starship trusts.
+                 */
+                practice?: boolean;
                 run: components["schemas"]["CertificationRun"];
                 script_version: number;
                 session_id: components["schemas"]["CertificationSessionId"];
@@ -582,6 +957,9 @@ export interface components {
             delayed_product: components["schemas"]["CertificationProduct"];
             /** @description Order this one for the INSTANT step (its stock is loaded). */
             instant_product: components["schemas"]["CertificationProduct"];
+            /** @description The partner whose credentials opened the session (`testHelperCreateCertificationSession`); null when an operator opened it. */
+            owner_partner_id: string | null;
+            /** @description The fresh partner the session runs as (its credentials are `api_key` and `api_secret`). */
             partner_id: components["schemas"]["PartnerId"];
             pending_seconds: number;
             /** @description The `Retry-After` of the provoked 429. */
@@ -609,11 +987,17 @@ export interface components {
         Clock: {
             /**
              * Format: date-time
-             * @description Current sandbox time.
+             * @description Current time on this clock.
              */
             now: string;
-            /** @description How far the sandbox clock is ahead of real time. */
+            /** @description How far this clock is ahead of real time (the sandbox-wide offset plus the partner's own). */
             offset_seconds: number;
+            /** @description Whose test clock this is; null for the sandbox-wide clock. */
+            partner_id: string | null;
+        };
+        ClockAdvance: {
+            /** @description How far to move your test clock forward (clocks only move forward; at most a year per call). */
+            seconds: number;
         };
         CreatePartnerRequest: {
             /** @description Networks the partner may call from. Omitted → every address (`0.0.0.0/0`, `::/0`). */
@@ -670,6 +1054,12 @@ export interface components {
          * @enum {string}
          */
         DeliveryTime: "INSTANT" | "DELAYED";
+        EmittedEvent: {
+            event_id: components["schemas"]["EventId"];
+            event_type: components["schemas"]["WebhookEventType"];
+            /** @description The event's position among your events (the event stream's message `id`). */
+            sequence: number;
+        };
         /**
          * Error
          * @description The one error envelope every 4xx and 5xx response carries. Branch on `error.code` (stable, additive:
@@ -940,14 +1330,24 @@ export interface components {
              * @description Expiry of the generated vouchers; defaults from the product's validity.
              */
             expiry?: string | null;
+            /** @description The partner whose pool is filled; every existing partner's (`count` each) when omitted. */
+            partner_id?: components["schemas"]["PartnerId"];
             product_id: components["schemas"]["ProductId"];
         };
         PumpInventoryResult: {
+            /** @description Vouchers added, in every pumped pool together. */
             added: number;
             amount: components["schemas"]["DecimalAmount"];
-            /** @description Vouchers of this product and denomination left in the cache after any automatic retries. */
+            /**
+             * @description Vouchers of this product and denomination left in the cache after any automatic retries (in every
+             *     pumped pool together when no `partner_id` was given).
+             */
             available: number;
             currency: components["schemas"]["CurrencyCode"];
+            /** @description The partner whose pool was filled; null when every partner's was. */
+            partner_id: string | null;
+            /** @description How many partners' pools were filled. */
+            partners: number;
             product_id: components["schemas"]["ProductId"];
             /** @description PENDING orders retried because `disable_auto_order_retry` is false. */
             retried_order_ids: components["schemas"]["OrderId"][];
@@ -1075,6 +1475,62 @@ export interface components {
                 webhook_wallet_balance_threshold?: boolean;
             };
         };
+        TestHelperDeliverRequest: {
+            /**
+             * @description `INVENTORY` (default): as a retry once stock arrived; `VENDOR`: fetched from a vendor.
+             * @enum {string}
+             */
+            source?: "INVENTORY" | "VENDOR";
+            /** @description For `VENDOR`, the vendor to fulfil through; the sandbox picks one when omitted. */
+            vendor?: components["schemas"]["Vendor"];
+        };
+        /** @description A fault on your own partner-API requests (`target: REQUEST`) or webhook deliveries (`target: WEBHOOK`). */
+        TestHelperFaultRequest: components["schemas"]["TestHelperRequestFault"] | components["schemas"]["TestHelperWebhookFault"];
+        TestHelperPumpRequest: {
+            /** @description Face value of each voucher (the denomination). */
+            amount: components["schemas"]["DecimalAmount"];
+            count: number;
+            /** @description Must be the product's currency. */
+            currency: components["schemas"]["CurrencyCode"];
+            /**
+             * Format: date
+             * @description Expiry of the generated vouchers; defaults from the product's validity.
+             */
+            expiry?: string | null;
+            product_id: components["schemas"]["ProductId"];
+        };
+        /** @description Name the target with `operation_id` or `path` (or both). */
+        TestHelperRequestFault: {
+            /** @description Number of matching requests affected (default 1). */
+            count?: number;
+            /** @description Delay for `DELAY`. */
+            delay_ms?: number;
+            /** @description Defaults to `HTTP_ERROR`. */
+            kind?: components["schemas"]["FaultKind"];
+            /** @description Partner API operationId, e.g. `createOrder`. */
+            operation_id?: string;
+            /** @description Request path as sent, including `/api/v1`, without the query string. */
+            path?: string;
+            /** @description Seconds for the `Retry-After` header of an `HTTP_ERROR` (sent with 429 and 503). */
+            retry_after?: number;
+            /** @description Status for `HTTP_ERROR` (default 503). */
+            status?: number;
+            /** @enum {string} */
+            target: "REQUEST";
+        };
+        TestHelperWebhookFault: {
+            /** @description Number of matching attempts affected (default 1). */
+            count?: number;
+            /** @description For `DELAY` (default 60), `OUT_OF_ORDER` (longest hold, default 300) and `STALE_TIMESTAMP` (age of the timestamp, default 600). */
+            delay_seconds?: number;
+            /** @description Only deliveries of this event type. */
+            event_type?: components["schemas"]["WebhookEventType"];
+            kind: components["schemas"]["WebhookFaultKind"];
+            /** @enum {string} */
+            target: "WEBHOOK";
+            /** @description Only deliveries to this endpoint of yours. */
+            webhook_id?: components["schemas"]["WebhookId"];
+        };
         /**
          * Transaction
          * @description One wallet movement. `amount` is always positive; `type` gives the direction.
@@ -1112,6 +1568,19 @@ export interface components {
          * @enum {string}
          */
         TransactionType: "DEBIT" | "REFUND" | "CREDIT" | "ADJUSTMENT";
+        TriggeredEvent: {
+            event_type: components["schemas"]["WebhookEventType"];
+            /**
+             * @description The events emitted, in order (none when no endpoint of yours subscribes to them and no event stream is
+             *     open).
+             */
+            events: components["schemas"]["EmittedEvent"][];
+            /** @description The order created for it. */
+            order_id: components["schemas"]["OrderId"];
+        };
+        TriggerEventRequest: {
+            event_type: components["schemas"]["WebhookEventType"];
+        };
         /**
          * Vendor
          * @description Upstream voucher vendor. New vendors may be added.
@@ -1304,6 +1773,35 @@ export interface components {
             };
         };
         /**
+         * @description The caller's address is not in the API key's IP allowlist.
+         *
+         *     Error codes: `E_IP_NOT_ALLOWED`.
+         */
+        HelperForbidden: {
+            headers: {
+                "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Missing or wrong API key or secret, or a write whose signature is wrong or whose `X-Timestamp` is more
+         *     than 300 s from real time.
+         *
+         *     Error codes: `E_UNAUTHORIZED`, `E_SIGNATURE_INVALID`, `E_TIMESTAMP_OUT_OF_WINDOW`.
+         */
+        HelperUnauthorized: {
+            headers: {
+                "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description Unexpected sandbox error.
          *
          *     Error codes: `E_INTERNAL`.
@@ -1318,7 +1816,7 @@ export interface components {
             };
         };
         /**
-         * @description No such partner, order, product or delivery.
+         * @description No such partner, order, product or delivery (or, on a test helper, not one of yours).
          *
          *     Error codes: `E_NOT_FOUND`.
          */
@@ -1387,6 +1885,19 @@ export interface components {
         /** @description Page number, 1-based. */
         Page: number;
         PartnerIdPath: components["schemas"]["PartnerId"];
+        /**
+         * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+         *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+         *     `E_SIGNATURE_INVALID`.
+         * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+         */
+        XSignature: string;
+        /**
+         * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+         *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+         * @example 1744646400
+         */
+        XTimestamp: string;
     };
     requestBodies: never;
     headers: {
@@ -1511,14 +2022,15 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
     getClock: {
         parameters: {
-            query?: never;
+            query?: {
+                partner_id?: components["schemas"]["PartnerId"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1528,6 +2040,7 @@ export interface operations {
             200: components["responses"]["ClockResponse"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalError"];
         };
@@ -1548,6 +2061,7 @@ export interface operations {
             200: components["responses"]["ClockResponse"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalError"];
         };
@@ -1929,6 +2443,627 @@ export interface operations {
             200: components["responses"]["SettingsResponse"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperCreateCertificationSession: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificationSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session and the credentials to run the certification script with. */
+            201: {
+                headers: {
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificationSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperGradeCertificationSession: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path: {
+                session_id: components["schemas"]["CertificationSessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificationGradeRequest"];
+            };
+        };
+        responses: {
+            /** @description The signed report. */
+            200: {
+                headers: {
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificationReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperGetClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ClockResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperAdvanceClock: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClockAdvance"];
+            };
+        };
+        responses: {
+            200: components["responses"]["ClockResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperStreamEvents: {
+        parameters: {
+            query?: {
+                /** @description Start after this event `sequence` (0 replays every event kept). */
+                after?: number;
+                /** @description Only these event types, comma-separated (e.g. `order.delivered,order.failed`). */
+                events?: string;
+            };
+            header?: {
+                /** @description The `id` of the last message received (sent by reconnecting SSE clients). */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The open stream. */
+            200: {
+                headers: {
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperTriggerEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerEventRequest"];
+            };
+        };
+        responses: {
+            /** @description What was created, and the events it emitted. */
+            201: {
+                headers: {
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggeredEvent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            /**
+             * @description The event is planned and its feature flag is off.
+             *
+             *     Error codes: `E_FEATURE_DISABLED`.
+             */
+            404: {
+                headers: {
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /**
+             * @description None of your wallets can pay for the order that emits the event.
+             *
+             *     Error codes: `E_INSUFFICIENT_FUNDS`.
+             */
+            422: {
+                headers: {
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperInjectFault: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestHelperFaultRequest"];
+            };
+        };
+        responses: {
+            /** @description The armed fault. */
+            201: {
+                headers: {
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fault"] | components["schemas"]["WebhookFault"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperPumpInventory: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestHelperPumpRequest"];
+            };
+        };
+        responses: {
+            /** @description Your pool after the pump. */
+            200: {
+                headers: {
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PumpInventoryResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperCancelOrder: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path: {
+                order_id: components["parameters"]["OrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OrderActionReason"];
+            };
+        };
+        responses: {
+            200: components["responses"]["OrderAfterAction"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperDeliverOrder: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path: {
+                order_id: components["parameters"]["OrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TestHelperDeliverRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["OrderAfterAction"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperFailOrder: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path: {
+                order_id: components["parameters"]["OrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OrderActionReason"];
+            };
+        };
+        responses: {
+            200: components["responses"]["OrderAfterAction"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperListRequests: {
+        parameters: {
+            query?: {
+                /** @description Only entries after this one (a request-log `id`). */
+                after?: string;
+                /** @description At most this many entries (default 50). */
+                limit?: number;
+                /** @description Partner API operationId, e.g. `createOrder`. */
+                operation_id?: string;
+                /** @description The `X-Trace-ID` the request was answered with. */
+                trace_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request-log entries, oldest first. */
+            200: {
+                headers: {
+                    "X-Has-More": components["headers"]["X-Has-More"];
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestLogEntry"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperFundWallet: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FundWalletRequest"];
+            };
+        };
+        responses: {
+            /** @description The wallet after the credit, and the transaction. */
+            200: {
+                headers: {
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundWalletResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperListWebhookDeliveries: {
+        parameters: {
+            query?: {
+                event_id?: components["schemas"]["EventId"];
+                event_type?: components["schemas"]["WebhookEventType"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Deliveries of the events about this order. */
+                order_id?: components["schemas"]["OrderId"];
+                /** @description Page number, 1-based. */
+                page?: components["parameters"]["Page"];
+                status?: components["schemas"]["WebhookDeliveryStatus"];
+                webhook_id?: components["schemas"]["WebhookId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of your deliveries. */
+            200: {
+                headers: {
+                    "X-Has-More": components["headers"]["X-Has-More"];
+                    "X-Page": components["headers"]["X-Page"];
+                    "X-Page-Size": components["headers"]["X-Page-Size"];
+                    "X-Per-Page": components["headers"]["X-Per-Page"];
+                    "X-Total-Count": components["headers"]["X-Total-Count"];
+                    "X-Total-Pages": components["headers"]["X-Total-Pages"];
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testHelperReplayWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `t=<timestamp>,v1=<hex>` where `v1 = hex(HMAC-SHA256(api_secret, timestamp + METHOD + path_with_query + raw_body))`
+                 *     (see `x-starship-signing` and the signing guide). A wrong or missing signature is rejected with 401
+                 *     `E_SIGNATURE_INVALID`.
+                 * @example t=1744646400,v1=632ca2c5a81dadfcac1f14085fe230b22e3784077cfa22597b365763a524d1ac
+                 */
+                "X-Signature": components["parameters"]["XSignature"];
+                /**
+                 * @description Unix time in seconds when the request was signed. Must be within ±300 s of Starship's clock and equal
+                 *     to the `t=` value of `X-Signature`, or the request is rejected with 401 `E_TIMESTAMP_OUT_OF_WINDOW`.
+                 * @example 1744646400
+                 */
+                "X-Timestamp": components["parameters"]["XTimestamp"];
+            };
+            path: {
+                delivery_id: components["schemas"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery with the replay's attempt. */
+            200: {
+                headers: {
+                    "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["HelperUnauthorized"];
+            403: components["responses"]["HelperForbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalError"];
         };

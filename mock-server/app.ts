@@ -6,8 +6,14 @@
  * headers) → raw body → API key + secret → IP allowlist → rate limit → signature on writes → operation gate
  * (404/405/feature flag) → Idempotency-Key presence → enum normalisation → OpenAPI validation → idempotency
  * claim → faults → handler → (claim released on error) → error envelope. Control pipeline: trace id → raw
- * body → admin bearer token → operation gate → enum normalisation → OpenAPI validation → handler → envelope.
+ * body → admin bearer token (none for the public signing key) → operation gate → enum normalisation → OpenAPI
+ * validation → handler → envelope. Test-helper pipeline (/sandbox/v1/test-helpers, a partner driving its own
+ * sandbox): trace id → raw body → API key + secret → IP allowlist → signature on writes (the partner API's own
+ * middlewares) → operation gate → enum normalisation → OpenAPI validation → event stream or handler → envelope.
  * Each pipeline is one composed Express layer (compose.ts).
+ *
+ * Request signatures are checked against real time, not the sandbox clock: partners sign with their real
+ * clocks, and moving a clock must never make a correctly signed request fail.
  */
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
@@ -20,6 +26,7 @@ import { compose } from './http/compose.ts';
 import { controlRoutes } from './http/control-routes.ts';
 import { enumNormalisation } from './http/enum-normalisation.ts';
 import { errorEnvelope } from './http/error-envelope.ts';
+import { eventStream, EventStreams } from './http/event-stream.ts';
 import { faults } from './http/faults.ts';
 import { idempotency, releaseIdempotencyOnError, requireIdempotencyKey } from './http/idempotency.ts';
 import { ipAllowlist } from './http/ip-allowlist.ts';
@@ -36,7 +43,9 @@ import { rawBody } from './http/raw-body.ts';
 import { requestLog } from './http/request-log.ts';
 import { resolveOperation } from './http/resolve-operation.ts';
 import { requestSignature, signingToleranceFromSpec } from './http/signature.ts';
+import { testHelperRoutes } from './http/test-helper-routes.ts';
 import { loadSpec } from '@starship/contract';
+import { starshipWebhookEventTypes } from '@starship/spec/starship-operations';
 import { traceId } from './http/trace-id.ts';
 
 export interface AppOptions {
@@ -50,7 +59,14 @@ export interface AppOptions {
   logger?: Logger;
   /** A built docs site (`starship docs`) to serve at /docs, outside the API's auth. */
   docsDir?: string;
+  /** Open event streams, which the server ends on shutdown. */
+  eventStreams?: EventStreams;
 }
+
+/** Real time, for signature windows. */
+const realClock = { now: () => new Date(), nowSeconds: () => Math.floor(Date.now() / 1000) };
+
+export const TEST_HELPERS_PATH = '/test-helpers';
 
 export function createApp({
   engine,
@@ -60,6 +76,7 @@ export function createApp({
   bodyLimitBytes,
   logger = createLogger(),
   docsDir,
+  eventStreams = new EventStreams(),
 }: AppOptions): Express {
   const partnerSpec = loadSpec('starship');
   const sandboxSpec = loadSpec('sandbox');
@@ -69,6 +86,8 @@ export function createApp({
   const limiter = engine.sharedRateWindows ? new SharedRateLimiter(limits, engine.sharedRateWindows) : new RateLimiter(limits);
   const body = rawBody(bodyLimitBytes === undefined ? {} : { limitBytes: bodyLimitBytes });
   const partners = new PartnerCache(engine, engine.shared ? SHARED_PARTNER_TTL_MS : undefined);
+  const signature = requestSignature(realClock, signingToleranceFromSpec(partnerSpec));
+  const sandboxValidation = openApiValidation({ doc: sandboxSpec, validateResponses, logger });
 
   const partner = compose([
     ...clockSync(engine.clock),
@@ -79,7 +98,7 @@ export function createApp({
     apiKeyAuth(partners),
     ipAllowlist(),
     rateLimit(limiter, engine.clock),
-    requestSignature(engine.clock, signingToleranceFromSpec(partnerSpec)),
+    signature,
     operationGate(partnerTable, engine),
     requireIdempotencyKey(),
     enumNormalisation(partnerSpec, partnerTable),
@@ -97,8 +116,22 @@ export function createApp({
     clearOnControlWrites(partners),
     operationGate(sandboxTable, engine),
     enumNormalisation(sandboxSpec, sandboxTable),
-    openApiValidation({ doc: sandboxSpec, validateResponses, logger }),
+    sandboxValidation,
     controlRoutes(engine),
+  ]);
+
+  const testHelpers = compose([
+    ...clockSync(engine.clock),
+    resolveOperation(sandboxTable),
+    body,
+    apiKeyAuth(partners),
+    ipAllowlist(),
+    signature,
+    operationGate(sandboxTable, engine),
+    enumNormalisation(sandboxSpec, sandboxTable),
+    sandboxValidation,
+    eventStream(engine, eventStreams, starshipWebhookEventTypes, logger),
+    testHelperRoutes(engine),
   ]);
 
   const app = express();
@@ -116,6 +149,7 @@ export function createApp({
     app.get('/favicon.ico', (_req, res) => res.redirect(301, '/docs/favicon.svg'));
   }
   app.use(partnerTable.basePath, partner, releaseIdempotencyOnError(engine, logger));
+  app.use(sandboxTable.basePath + TEST_HELPERS_PATH, testHelpers);
   app.use(sandboxTable.basePath, control);
   app.use(notFoundFallback());
   app.use(errorEnvelope(logger));

@@ -12,7 +12,10 @@ export type S = PartnerApi['schemas'];
 export type C = ControlApi['schemas'];
 type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
-/** The virtual clock everything time-based reads (signature window, idempotency retention, rate windows, …). */
+/**
+ * The sandbox-wide clock (real time plus the advanceClock offset): rate-limit windows and request-log times read
+ * it. Partners' own clocks add their offsets inside the engine; signature windows use real time.
+ */
 export interface Clock {
   now(): Date;
   nowSeconds(): number;
@@ -59,7 +62,22 @@ export type OrderQuery = Query<PartnerOps['listOrders']>;
 export type TransactionQuery = Query<PartnerOps['listTransactions']>;
 export type PageQuery = { page?: number; limit?: number };
 export type RequestLogQuery = Query<ControlOps['listRequests']>;
+export type RequestTailQuery = Query<ControlOps['testHelperListRequests']>;
 export type WebhookDeliveryQuery = Query<ControlOps['listWebhookDeliveries']>;
+
+/** Who an action on an order or delivery is for: an operator (any partner's) or a partner's test helper (its own). */
+export interface ActionScope {
+  partnerId?: string;
+}
+
+/** One of a partner's events as its event stream sends it. */
+export interface StreamedEvent {
+  /** The partner's event sequence number (the stream's message id). */
+  seq: number;
+  type: string;
+  /** The envelope exactly as a webhook delivers it. */
+  payload: string;
+}
 
 export interface WebhookDeliveryOptions {
   /** Where a failure of the background delivery loop is reported (the sandbox's logger). */
@@ -104,9 +122,10 @@ export interface Engine {
 
   // Catalog (delivery_time is computed live from inventory)
   listCategories(query: PageQuery): Promise<ListResult<S['Category']>>;
-  listProducts(query: ProductQuery): Promise<ListResult<S['Product']>>;
-  getProduct(productId: number): Promise<S['Product']>;
-  checkAvailability(productId: number, body: S['AvailabilityRequest']): Promise<S['Availability']>;
+  // Stock and delivery_time are the calling partner's own (its pools, its clock).
+  listProducts(partnerId: string, query: ProductQuery): Promise<ListResult<S['Product']>>;
+  getProduct(partnerId: string, productId: number): Promise<S['Product']>;
+  checkAvailability(partnerId: string, productId: number, body: S['AvailabilityRequest']): Promise<S['Availability']>;
   calculateCharges(partnerId: string, body: S['ChargesRequest']): Promise<S['Charges']>;
 
   // Orders: placeOrder is one transaction (debit, order, voucher allocation, idempotency completion).
@@ -127,16 +146,21 @@ export interface Engine {
   rotateWebhookSecret(partnerId: string, webhookId: string): Promise<S['WebhookSecretRotation']>;
   getReconciliation(partnerId: string, date: string): Promise<S['Reconciliation']>;
 
-  // Sandbox control API
+  // Sandbox control API, and the test helpers (a `partnerId` or ActionScope confines an action to that partner's objects)
   createPartner(body: C['CreatePartnerRequest']): Promise<C['Partner']>;
   fundWallet(partnerId: string, body: C['FundWalletRequest']): Promise<C['FundWalletResult']>;
+  /** Into `partner_id`'s pool, or every partner's. */
   pumpInventory(body: C['PumpInventoryRequest']): Promise<C['PumpInventoryResult']>;
   retryOrder(orderId: string): Promise<C['Order']>;
   fulfillOrderFromVendor(orderId: string, body: C['VendorFulfillRequest']): Promise<C['Order']>;
-  cancelOrder(orderId: string, body: C['OrderActionReason']): Promise<C['Order']>;
-  failOrder(orderId: string, body: C['OrderActionReason']): Promise<C['Order']>;
-  getClock(): Promise<C['Clock']>;
-  advanceClock(seconds: number): Promise<C['Clock']>;
+  cancelOrder(orderId: string, body: C['OrderActionReason'], scope?: ActionScope): Promise<C['Order']>;
+  failOrder(orderId: string, body: C['OrderActionReason'], scope?: ActionScope): Promise<C['Order']>;
+  /** testHelperDeliverOrder: every PENDING unit delivered, as stock or from a vendor. */
+  deliverOrder(orderId: string, body: C['TestHelperDeliverRequest'], scope: ActionScope): Promise<C['Order']>;
+  /** The sandbox-wide clock, or with `partnerId` that partner's test clock. */
+  getClock(partnerId?: string): Promise<C['Clock']>;
+  /** Moves the sandbox-wide clock (every partner's), or with `partnerId` only that partner's. */
+  advanceClock(seconds: number, partnerId?: string): Promise<C['Clock']>;
   getSettings(): Promise<C['Settings']>;
   /** 404 E_FEATURE_DISABLED for a planned operation (x-starship-planned) while its feature flag is off. */
   requireOperationEnabled(operationId: string): Promise<void>;
@@ -152,19 +176,33 @@ export interface Engine {
   takeFault(operationId: string | undefined, path: string, partnerId?: string | null): Promise<C['Fault'] | undefined>;
   logRequest(entry: C['RequestLogEntry']): Promise<void>;
   listRequests(query: RequestLogQuery): Promise<ListResult<C['RequestLogEntry']>>;
+  /** The partner's request log, oldest first: the last `limit` entries, or the first `limit` after `after`. */
+  tailRequests(partnerId: string, query: RequestTailQuery): Promise<{ items: C['RequestLogEntry'][]; hasMore: boolean }>;
 
   // Webhook delivery, reconciliation drifts, wallet thresholds
   /** Starts delivering the outbox in the background (the sandbox server does; close() stops it). */
   startWebhookDelivery(options?: WebhookDeliveryOptions): void;
   listWebhookDeliveries(query: WebhookDeliveryQuery): Promise<ListResult<C['WebhookDelivery']>>;
-  replayWebhookDelivery(deliveryId: string): Promise<C['WebhookDelivery']>;
+  replayWebhookDelivery(deliveryId: string, scope?: ActionScope): Promise<C['WebhookDelivery']>;
   injectWebhookFault(body: C['WebhookFaultRequest']): Promise<C['WebhookFault']>;
   injectReconciliationDrift(body: C['ReconciliationDriftRequest']): Promise<C['InjectedDrift']>;
   setWalletThreshold(partnerId: string, currency: string, body: C['WalletThresholdRequest']): Promise<C['WalletThreshold']>;
 
-  // Partner certification (engine/certification.ts)
-  createCertificationSession(body: C['CertificationSessionRequest']): Promise<C['CertificationSession']>;
-  gradeCertificationSession(sessionId: string, body: C['CertificationGradeRequest']): Promise<C['CertificationReport']>;
+  // Events as partners drive and watch them (engine/trigger.ts, engine/event-stream.ts)
+  /** testHelperTriggerEvent: creates what emits the event for the partner. */
+  triggerEvent(partnerId: string, eventType: string): Promise<C['TriggeredEvent']>;
+  /** The partner's sequence number of its latest event (0 when none). */
+  latestEventSeq(partnerId: string): Promise<number>;
+  /** The partner's kept events after `after`, in sequence order (at most `limit`; only `types` when given). */
+  eventsAfter(partnerId: string, after: number, limit: number, types?: readonly string[]): Promise<StreamedEvent[]>;
+  /** While a stream is open: keeps every event of the partner until `untilMs` (real time). */
+  holdEventStream(partnerId: string, untilMs: number): Promise<void>;
+  /** Called (once per turn) when an event may have been written by this process; returns the unsubscribe. */
+  onEvents(listener: () => void): () => void;
+
+  // Partner certification (engine/certification.ts); `ownerPartnerId` when a partner's test helper opens or grades it
+  createCertificationSession(body: C['CertificationSessionRequest'], ownerPartnerId?: string): Promise<C['CertificationSession']>;
+  gradeCertificationSession(sessionId: string, body: C['CertificationGradeRequest'], ownerPartnerId?: string): Promise<C['CertificationReport']>;
   getReportSigningKey(): Promise<C['ReportSigningKey']>;
   /** Where to record a raw request made with this API key: set while a certification session uses it. Asked per request, so synchronous. */
   certificationWitness(apiKey: string): ((record: WitnessRecord) => void) | undefined;

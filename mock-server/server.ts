@@ -15,6 +15,7 @@ import { ensureDemoPartner, type DemoCredentials } from './demo-partner.ts';
 import { openEngine } from './engine/index.ts';
 import type { Engine } from './engine.ts';
 import { answerClientErrors } from './http/client-error.ts';
+import { EventStreams } from './http/event-stream.ts';
 import { createLogger } from './http/logger.ts';
 
 export interface SandboxOptions {
@@ -39,6 +40,8 @@ export interface SandboxOptions {
   handleSignals?: boolean;
   /** A built docs site (`starship docs`) to serve at /docs; none when absent. */
   docsDir?: string;
+  /** Certification reports say they come from a practice sandbox (`starship conformance partner` run locally). */
+  practice?: boolean;
 }
 
 export interface RunningSandbox {
@@ -88,12 +91,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   const { databaseUrl, poolSize } = options;
   const env = options.env ?? process.env;
-  const engine = await openEngine(databaseUrl ? { databaseUrl, env, ...(poolSize ? { poolSize } : {}) } : { file, env });
+  const practice = options.practice ? { practice: true } : {};
+  const engine = await openEngine(databaseUrl ? { databaseUrl, env, ...(poolSize ? { poolSize } : {}), ...practice } : { file, env, ...practice });
   try {
     const demoPartner = await ensureDemoPartner(engine, databaseUrl ? undefined : file);
     // Deliveries left pending by a previous run (or a crash) resume now; engine.close() stops the loop.
     engine.startWebhookDelivery({ onError: (error) => logger.error({ err: error }, 'webhook delivery failed') });
-    const running = createServer(createApp({ engine, adminToken, trustProxy, validateResponses, logger, ...(docsDir ? { docsDir } : {}) }));
+    const eventStreams = new EventStreams();
+    const running = createServer(createApp({ engine, adminToken, trustProxy, validateResponses, logger, eventStreams, ...(docsDir ? { docsDir } : {}) }));
     answerClientErrors(running);
     // Longer than clients keep idle sockets (undici: 4 s), so a client never reuses one the server is closing.
     running.keepAliveTimeout = KEEP_ALIVE_MS;
@@ -109,6 +114,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         const drained = new Promise<void>((resolve) => running.close(() => resolve()));
+        // Event streams never finish on their own; their clients reconnect to another instance or later.
+        eventStreams.close();
         running.closeIdleConnections();
         const cut = setTimeout(() => running.closeAllConnections(), DRAIN_MS);
         await drained;

@@ -306,10 +306,62 @@ const sharedState: Migration = {
   },
 };
 
+/**
+ * The sandbox as partners use it (issue 17): each partner owns its voucher pools (vouchers carry their
+ * partner; the initial stock is a per-partner count in inventory_seed, minted as it is handed out), its test
+ * clock (an offset on top of the sandbox-wide one) and a sequence for its events (the event stream's cursor,
+ * advanced under the partner row's lock so events commit in sequence order). A delivery's due time is also kept
+ * as a number on the sandbox-wide clock (due_ms), so one claim query serves partners whose clocks differ.
+ * The shared cache of earlier versions is dropped: its units belonged to nobody.
+ */
+const partnerSandboxes: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('partners').addColumn('clock_offset_seconds', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable('partners').addColumn('event_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable('partners').addColumn('stream_lease_until_ms', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+
+    await db.schema.alterTable('inventory_vouchers').addColumn('partner_id', 'text').execute();
+    await db.deleteFrom('inventory_vouchers').where('status', '=', 'AVAILABLE').execute();
+    await db.schema.dropIndex('inventory_vouchers_available_idx').execute();
+    await db.schema
+      .createIndex('inventory_vouchers_pool_idx')
+      .on('inventory_vouchers')
+      .columns(['partner_id', 'product_id', 'amount_minor', 'currency', 'id'])
+      .where(sql.ref('status'), '=', sql.lit('AVAILABLE'))
+      .execute();
+
+    await db.schema
+      .createTable('inventory_seed')
+      .addColumn('partner_id', 'text', (c) => c.notNull().references('partners.id'))
+      .addColumn('product_id', 'integer', (c) => c.notNull())
+      .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('remaining', 'integer', (c) => c.notNull().check(sql`remaining >= 0`))
+      .addColumn('expiry', 'text')
+      .addPrimaryKeyConstraint('inventory_seed_pk', ['partner_id', 'product_id', 'amount_minor', 'currency'])
+      .execute();
+
+    await db.schema.alterTable('webhook_events').addColumn('seq', 'bigint').execute();
+    await db.schema.createIndex('webhook_events_partner_seq_idx').on('webhook_events').columns(['partner_id', 'seq']).execute();
+
+    await db.schema.alterTable('webhook_deliveries').addColumn('due_ms', 'bigint').execute();
+    const open = await db.selectFrom('webhook_deliveries').select(['id', 'next_attempt_at']).where('next_attempt_at', 'is not', null).execute();
+    for (const row of open) {
+      await db.updateTable('webhook_deliveries').set({ due_ms: Date.parse(row.next_attempt_at) }).where('id', '=', row.id).execute();
+    }
+    await db.schema.dropIndex('webhook_deliveries_due_idx').execute();
+    await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'due_ms']).execute();
+    await db.schema.createIndex('webhook_deliveries_partner_idx').on('webhook_deliveries').columns(['partner_id', 'created_at', 'id']).execute();
+    // A partner's request log in arrival order (testHelperListRequests, `starship logs --follow`).
+    await db.schema.createIndex('request_log_partner_id_idx').on('request_log').columns(['partner_id', 'id']).execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_webhook_delivery': webhookDelivery,
   '0003_shared_state': sharedState,
+  '0004_partner_sandboxes': partnerSandboxes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

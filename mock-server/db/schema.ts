@@ -16,6 +16,12 @@ export interface PartnersTable {
   ip_allowlist_json: string;
   rate_limit_overrides_json: string;
   created_at: string;
+  /** The partner's test clock: seconds ahead of the sandbox-wide clock (testHelperAdvanceClock). */
+  clock_offset_seconds: number;
+  /** The sequence number of the partner's latest event (webhook_events.seq). */
+  event_seq: number;
+  /** Real time (ms) until which an event stream counts as open: every event is kept meanwhile. */
+  stream_lease_until_ms: number;
 }
 
 export interface WalletsTable {
@@ -69,6 +75,8 @@ export interface ProductsTable {
 
 export interface InventoryVouchersTable {
   id: string;
+  /** The partner whose pool holds it (every partner has its own cache); null for vouchers of older versions. */
+  partner_id: string | null;
   product_id: number;
   amount_minor: number;
   currency: string;
@@ -81,6 +89,16 @@ export interface InventoryVouchersTable {
   source: string;
   created_at: string;
   delivered_at: string | null;
+}
+
+/** A partner's share of the initial stock, not minted yet: vouchers are made as units are handed out. */
+export interface InventorySeedTable {
+  partner_id: string;
+  product_id: number;
+  amount_minor: number;
+  currency: string;
+  remaining: number;
+  expiry: string | null;
 }
 
 export interface OrdersTable {
@@ -177,6 +195,8 @@ export interface WebhookEventsTable {
   /** The whole envelope as delivered (never voucher codes). */
   payload_json: string;
   created_at: string;
+  /** Position among the partner's events (1, 2, …): the event stream's cursor. Null for events of older versions. */
+  seq: number | null;
 }
 
 export interface WebhookDeliveriesTable {
@@ -189,8 +209,10 @@ export interface WebhookDeliveriesTable {
   /** PENDING, RETRYING, SUCCEEDED or FAILED. */
   status: string;
   attempt_count: number;
-  /** Due time on the sandbox clock; null once SUCCEEDED or FAILED. */
+  /** Due time on the partner's clock; null once SUCCEEDED or FAILED. */
   next_attempt_at: string | null;
+  /** The same due time on the sandbox-wide clock, in ms (moved with the partner's clock); what claims compare. */
+  due_ms: number | null;
   /** 1 while an OUT_OF_ORDER fault holds it back until the endpoint's next delivery has been sent. */
   held: number;
   /** Set by the dispatcher instance that claimed it; the claim lapses at claimed_until (sandbox clock). */
@@ -264,6 +286,7 @@ export interface Database {
   categories: CategoriesTable;
   products: ProductsTable;
   inventory_vouchers: InventoryVouchersTable;
+  inventory_seed: InventorySeedTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;
   idempotency_keys: IdempotencyKeysTable;

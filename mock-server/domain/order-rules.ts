@@ -20,7 +20,7 @@ import type { OrderItemStatus, OrderStatus, OrderSubStatus, Vendor } from './enu
 
 export const BULK_THRESHOLD = 50;
 
-export type OrderAction = 'RETRY' | 'VENDOR_FULFILL' | 'CANCEL' | 'FAIL';
+export type OrderAction = 'RETRY' | 'VENDOR_FULFILL' | 'DELIVER' | 'CANCEL' | 'FAIL';
 
 export interface OrderState {
   status: OrderStatus;
@@ -49,6 +49,7 @@ const RULES: Record<OrderAction, { applies: (s: OrderState) => boolean; allowed:
     allowed: 'PENDING or PARTIALLY_DELIVERED',
     verb: 'fulfilled from a vendor',
   },
+  DELIVER: { applies: (s) => OPEN.includes(s.status), allowed: 'PENDING or PARTIALLY_DELIVERED', verb: 'delivered' },
   FAIL: { applies: (s) => CANCELLABLE.includes(s.status), allowed: 'PLACED, PENDING or PARTIALLY_DELIVERED', verb: 'failed' },
   CANCEL: {
     applies: (s) => CANCELLABLE.includes(s.status) || (s.status === 'FAILED' && s.subStatus === 'NOT_REFUNDED'),

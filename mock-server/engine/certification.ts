@@ -17,6 +17,12 @@
  * Raw requests carrying the session's API key are witnessed (http/certification-witness.ts) for what the
  * request log does not keep: the X-Signature sent, the raw body, calls outside /api/v1.
  *
+ * A session is opened by an operator (admin token) or by a partner with its own credentials
+ * (testHelperCreateCertificationSession): either way it runs as a fresh partner of its own, so the partner's
+ * account is never touched; a partner's session records it as the owner (in the session and the signed report)
+ * and only that partner (or an operator) can grade it. Reports of a practice sandbox (`starship conformance
+ * partner` run locally) say so: its key is not one Starship trusts.
+ *
  * Sessions live in the memory of the sandbox instance that created them (grade on the same instance).
  * Grading (conformance/partner/grade.ts) ends the session: the driver stops, the witness forgets the key and
  * the partner's webhook endpoints are deleted so nothing more is sent to a receiver that has gone. The
@@ -54,6 +60,8 @@ interface Session {
   id: string;
   createdAt: string;
   partner: C['Partner'];
+  /** The partner whose credentials opened it; null for an operator's session. */
+  owner: string | null;
   instant: C['CertificationProduct'];
   delayed: C['CertificationProduct'];
   pendingSeconds: number;
@@ -83,6 +91,7 @@ export class Certification {
   constructor(
     private readonly engine: Engine,
     private readonly signingKey: KeyObject,
+    private readonly options: { practice: boolean },
     private readonly onError: (error: unknown) => void = (error) => console.error('certification driver:', error),
   ) {
     this.#publicKey = createPublicKey(signingKey);
@@ -97,19 +106,19 @@ export class Certification {
     return session && ((record) => session.witness.push(record));
   }
 
-  async create(body: C['CertificationSessionRequest']): Promise<C['CertificationSession']> {
+  async create(body: C['CertificationSessionRequest'], ownerPartnerId?: string): Promise<C['CertificationSession']> {
     const { engine } = this;
     const id = `cert_${ulid()}`;
     const partner = await engine.createPartner({
-      name: `Certification ${id}`,
+      name: ownerPartnerId ? `Certification ${id} for ${ownerPartnerId}` : `Certification ${id}`,
       wallets: [
         { currency: 'USD', balance: '1000.00' },
         { currency: 'EUR', balance: '1000.00' },
       ],
       ip_allowlist: body.ip_allowlist ?? ['127.0.0.1/32', '::1/128'],
     });
-    await engine.pumpInventory({ ...INSTANT, count: 5 });
-    const delayed = await this.#pickDelayed();
+    await engine.pumpInventory({ ...INSTANT, partner_id: partner.partner_id, count: 5 });
+    const delayed = await this.#pickDelayed(partner.partner_id);
     const partner_id = partner.partner_id;
     await engine.injectFault({ operation_id: 'listCategories', partner_id, kind: 'HTTP_ERROR', status: 429, retry_after: RETRY_AFTER_SECONDS });
     await engine.injectFault({ operation_id: 'listProducts', partner_id, kind: 'UNKNOWN_FIELDS' });
@@ -123,6 +132,7 @@ export class Certification {
       id,
       createdAt: engine.clock.now().toISOString(),
       partner,
+      owner: ownerPartnerId ?? null,
       instant: { ...INSTANT },
       delayed,
       pendingSeconds: body.pending_seconds ?? DEFAULT_PENDING_SECONDS,
@@ -144,6 +154,7 @@ export class Certification {
     return {
       session_id: id,
       partner_id,
+      owner_partner_id: session.owner,
       api_key: partner.api_key,
       api_secret: partner.api_secret,
       script_version: SCRIPT_VERSION,
@@ -155,14 +166,14 @@ export class Certification {
     };
   }
 
-  async #pickDelayed(): Promise<C['CertificationProduct']> {
+  async #pickDelayed(partnerId: string): Promise<C['CertificationProduct']> {
     const { allow_auto_vendor_fulfill: autoFulfilled } = await this.engine.getSettings();
     for (const candidate of DELAYED_CANDIDATES) {
       if (autoFulfilled.includes(candidate.product_id)) continue;
-      const availability = await this.engine.checkAvailability(candidate.product_id, { denomination: Number(candidate.amount), quantity: 1 });
+      const availability = await this.engine.checkAvailability(partnerId, candidate.product_id, { denomination: Number(candidate.amount), quantity: 1 });
       if (availability.is_available && availability.delivery_time === 'DELAYED') return candidate;
     }
-    throw new Error('no product denomination without stock is left for the DELAYED order; reset the sandbox');
+    throw new Error('no product denomination without stock is left for the DELAYED order');
   }
 
   /** Replays the forged delivery's event twice (valid + duplicate), then delivers the DELAYED order. */
@@ -198,9 +209,10 @@ export class Certification {
     session.fulfilled = true;
   }
 
-  async grade(sessionId: string, body: C['CertificationGradeRequest']): Promise<C['CertificationReport']> {
+  /** With `ownerPartnerId` (a partner's test helper) only that partner's sessions exist. */
+  async grade(sessionId: string, body: C['CertificationGradeRequest'], ownerPartnerId?: string): Promise<C['CertificationReport']> {
     const session = this.#sessions.get(sessionId);
-    if (!session) throw notFound(`Certification session ${sessionId} not found.`);
+    if (!session || (ownerPartnerId !== undefined && session.owner !== ownerPartnerId)) throw notFound(`Certification session ${sessionId} not found.`);
     if (session.report) return session.report;
     clearInterval(session.timer);
     await session.ticking;
@@ -252,6 +264,8 @@ export class Certification {
           run: body.run,
           instant_product: session.instant,
           delayed_product: session.delayed,
+          owner_partner_id: session.owner,
+          practice: this.options.practice,
         },
       },
       this.signingKey,

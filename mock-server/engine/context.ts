@@ -1,45 +1,82 @@
-/** What every engine module works with: the database, the key for secrets at rest, the clock and ids. */
+/**
+ * What every engine module works with: the database, the key for secrets at rest, the time, the catalog and
+ * ids. `clock` is the time the module dates and judges things by: the sandbox-wide clock in the engine's own
+ * context, a partner's test clock in the context `forPartner` derives for work on that partner's objects
+ * (orders, transactions, events, idempotency records, pools). Derived contexts share everything else.
+ */
 import type { Kysely } from 'kysely';
 import { isPostgres } from '../db/postgres.ts';
 import type { Database } from '../db/schema.ts';
-import { createIdFactory, type IdKind } from '../domain/ids.ts';
+import { createIdFactory, type IdFactory, type IdKind } from '../domain/ids.ts';
 import { decryptText, encryptText } from '../domain/voucher-crypto.ts';
 import type { Catalog } from './catalog.ts';
-import type { VirtualClock } from './clock.ts';
+import { PartnerClocks, PartnerTime, type SandboxTime, type VirtualClock } from './clock.ts';
 import { OutboxSignal } from './outbox-signal.ts';
+import { SeedStock } from './seed-stock.ts';
 
 /** A Kysely instance or a transaction: modules take either, and must use the one they are given. */
 export type Executor = Kysely<Database>;
 
+/** What a context and every context derived from it share. */
+interface Parts {
+  readonly db: Kysely<Database>;
+  readonly key: Buffer;
+  readonly sandboxClock: VirtualClock;
+  readonly catalog: Catalog;
+  readonly newId: IdFactory;
+  readonly outbox: OutboxSignal;
+  readonly partnerClocks: PartnerClocks;
+  readonly seedStock: SeedStock;
+  readonly shared: boolean;
+}
+
 export class EngineContext {
-  readonly #newId = createIdFactory();
-  /** Notified when an event enters the outbox or the clock moves (webhook-dispatcher wakes on it). */
-  readonly outbox = new OutboxSignal();
+  readonly #parts: Parts;
+  readonly db: Kysely<Database>;
+  readonly catalog: Catalog;
+  /** The sandbox-wide clock (its offset, sync(), reset): the base every partner's clock adds its offset to. */
+  readonly sandboxClock: VirtualClock;
+  /** Notified when an event enters the outbox or a clock moves (webhook-dispatcher and event streams wake on it). */
+  readonly outbox: OutboxSignal;
+  readonly partnerClocks: PartnerClocks;
+  /** The initial stock every partner's pools are seeded with, and which seeded pools are known to be spent. */
+  readonly seedStock: SeedStock;
   /**
    * On PostgreSQL several sandbox processes may share the database: state kept in memory for speed on SQLite
-   * (idempotency claims, armed faults, the clock offset, rate-limit windows) is kept in the database instead,
+   * (idempotency claims, armed faults, clock offsets, rate-limit windows) is kept in the database instead,
    * and allocation selects take row locks (FOR UPDATE SKIP LOCKED), which SQLite has no syntax for.
    */
   readonly shared: boolean;
 
   constructor(
-    readonly db: Kysely<Database>,
-    private readonly key: Buffer,
-    readonly clock: VirtualClock,
-    readonly catalog: Catalog,
+    parts: Omit<Parts, 'newId' | 'outbox' | 'partnerClocks' | 'shared'> | Parts,
+    /** The time modules read: the sandbox-wide clock unless this context is a partner's. */
+    readonly clock: SandboxTime = parts.sandboxClock,
   ) {
-    this.shared = isPostgres(db);
+    const shared = 'shared' in parts ? parts.shared : isPostgres(parts.db);
+    this.#parts =
+      'newId' in parts ? parts : { ...parts, newId: createIdFactory(), outbox: new OutboxSignal(), partnerClocks: new PartnerClocks(shared), shared };
+    ({ db: this.db, catalog: this.catalog, sandboxClock: this.sandboxClock, outbox: this.outbox, partnerClocks: this.partnerClocks, seedStock: this.seedStock } =
+      this.#parts);
+    this.shared = shared;
   }
 
+  /** This context with the partner's test clock. */
+  async forPartner(partnerId: string): Promise<EngineContext> {
+    const offset = await this.partnerClocks.offsetOf(this.db, partnerId);
+    return new EngineContext(this.#parts, offset === 0 ? this.sandboxClock : new PartnerTime(this.sandboxClock, offset));
+  }
+
+  /** Ids sort by the sandbox-wide clock, whoever's clock dates the row. */
   newId(kind: IdKind): string {
-    return this.#newId(kind, this.clock.nowMs());
+    return this.#parts.newId(kind, this.sandboxClock.nowMs());
   }
 
   encrypt(plaintext: string, context: string): string {
-    return encryptText(this.key, plaintext, context);
+    return encryptText(this.#parts.key, plaintext, context);
   }
 
   decrypt(token: string, context: string): string {
-    return decryptText(this.key, token, context);
+    return decryptText(this.#parts.key, token, context);
   }
 }

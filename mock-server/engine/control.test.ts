@@ -22,10 +22,10 @@ backendTest('settings: defaults, partial patches, validation', async (_t, engine
 });
 
 backendTest('the clock only moves forward and everything reads it', async (_t, engine) => {
-  assert.deepEqual(await engine.getClock(), { now: '2026-04-14T23:30:00.000Z', offset_seconds: 0 });
-  assert.deepEqual(await engine.advanceClock(86_401), { now: '2026-04-15T23:30:01.000Z', offset_seconds: 86_401 });
-  assert.equal(engine.clock.nowSeconds(), Date.UTC(2026, 3, 15, 23, 30, 1) / 1000);
   const partner = await newPartner(engine);
+  assert.deepEqual(await engine.getClock(), { now: '2026-04-14T23:30:00.000Z', offset_seconds: 0, partner_id: null });
+  assert.deepEqual(await engine.advanceClock(86_401), { now: '2026-04-15T23:30:01.000Z', offset_seconds: 86_401, partner_id: null });
+  assert.equal(engine.clock.nowSeconds(), Date.UTC(2026, 3, 15, 23, 30, 1) / 1000);
   const order = await engine.placeOrder(partner.partner_id, { product_id: 1001, amount: '25.00', quantity: 1 });
   assert.equal(order.created_at, '2026-04-15T23:30:01.000Z');
   assert.equal(order.items[0]?.voucher?.expiry, '2027-04-14', 'a voucher expires 12 months after it was stocked, not sold');
@@ -168,11 +168,10 @@ backendTest('faults armed after a reset still fire', async (_t, engine) => {
   assert.equal(await engine.takeFault('createOrder', '/api/v1/orders'), undefined);
 });
 
-backendTest('reset wipes partner data, restocks the cache and restores defaults', async (_t, engine) => {
+backendTest('reset wipes partner data with their pools and clocks, and restores defaults', async (_t, engine) => {
   const { db } = engine.context;
   const count = async (table: 'inventory_vouchers' | 'products') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const initialStock = await count('inventory_vouchers');
   const partner = await newPartner(engine);
   await engine.placeOrder(partner.partner_id, { product_id: 1001, amount: '25.00', quantity: 2 });
   await engine.pumpInventory({ product_id: 2001, amount: '10.00', currency: 'USD', count: 5 });
@@ -182,10 +181,12 @@ backendTest('reset wipes partner data, restocks the cache and restores defaults'
   await engine.logRequest(logEntry(1, partner.partner_id, 'createOrder', '2026-04-14T08:00:00Z'));
   await engine.updateSettings({ disable_auto_order_retry: false, feature_flags: { order_simulation: true } });
   await engine.advanceClock(500);
+  await engine.advanceClock(700, partner.partner_id);
 
   await engine.resetSandbox();
   assert.equal(await engine.findPartnerByApiKey(partner.api_key), undefined);
-  assert.equal(await count('inventory_vouchers'), initialStock);
+  assert.equal(await count('inventory_vouchers'), 0, 'every pool belonged to a partner');
+  assert.equal((await db.selectFrom('inventory_seed').selectAll().execute()).length, 0);
   assert.equal(await count('products'), 200);
   for (const table of ['partners', 'orders', 'order_items', 'wallets', 'ledger_transactions', 'webhook_endpoints', 'idempotency_keys', 'faults', 'request_log'] as const) {
     const rows = await db.selectFrom(table).selectAll().execute();
@@ -194,8 +195,9 @@ backendTest('reset wipes partner data, restocks the cache and restores defaults'
   assert.equal((await engine.getSettings()).disable_auto_order_retry, true);
   assert.equal((await engine.getSettings()).feature_flags.order_simulation, false);
   assert.equal((await engine.getClock()).offset_seconds, 0);
-  assert.equal((await engine.getProduct(1001)).delivery_time, 'INSTANT');
-  assert.equal((await engine.getProduct(2001)).delivery_time, 'DELAYED');
   const fresh = await newPartner(engine);
+  assert.equal((await engine.getClock(fresh.partner_id)).offset_seconds, 0, 'a new partner starts at the sandbox clock');
+  assert.equal((await engine.getProduct(fresh.partner_id, 1001)).delivery_time, 'INSTANT', 'with the initial stock');
+  assert.equal((await engine.getProduct(fresh.partner_id, 2001)).delivery_time, 'DELAYED');
   assert.equal((await engine.placeOrder(fresh.partner_id, { product_id: 1001, amount: '25.00', quantity: 1 })).status, 'DELIVERED');
 });

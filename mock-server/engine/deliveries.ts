@@ -11,7 +11,12 @@
  * at a time, and PostgreSQL re-evaluates the WHERE against the row the other instance committed and skips it,
  * so each delivery is claimed once per lease. (Kept as two statements: with the SELECT as a subquery, SQLite
  * plans the outer WHERE on the status index and scans every open delivery per claim.) A lease that lapses (its instance died mid-attempt) makes the delivery claimable again: at least once.
- * Leases are on the sandbox clock, like every due time, so advancing the clock also frees a dead instance's claims.
+ * Leases are on the sandbox-wide clock, so advancing it also frees a dead instance's claims.
+ *
+ * Clocks: a delivery's `next_attempt_at` and its attempts are dated on its partner's clock (the context a
+ * function is given is that partner's); `due_ms` is the same due time on the sandbox-wide clock, which is what
+ * claims compare, so one query serves partners whose clocks differ. Advancing a partner's clock moves its
+ * deliveries' `due_ms` earlier by as much (shiftDueDeliveries).
  */
 import { randomInt } from 'node:crypto';
 import type { ExpressionBuilder } from 'kysely';
@@ -39,29 +44,32 @@ export interface AttemptOutcome {
   fault: WebhookFaultKind | null;
 }
 
-function claimable(now: string) {
+function dueAt(nowMs: number, now: string) {
   return (eb: ExpressionBuilder<Database, 'webhook_deliveries'>) =>
     eb.and([
       eb('status', 'in', OPEN_STATUSES),
-      eb('next_attempt_at', '<=', now),
+      eb('due_ms', '<=', nowMs),
       eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]),
     ]);
 }
 
-/** Claims up to `limit` due deliveries for `token` until `leaseMs` from now (sandbox clock), oldest due first. */
+/** Claims up to `limit` due deliveries for `token` until `leaseMs` from now (sandbox-wide clock), oldest due first. */
 export async function claimDue(ctx: EngineContext, token: string, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
+  const clock = ctx.sandboxClock;
   // Another instance sharing the database may have moved the clock (due retries, expired leases).
-  await ctx.clock.sync?.();
-  const now = ctx.clock.nowIso();
-  const until = new Date(ctx.clock.nowMs() + leaseMs).toISOString();
-  const due = ctx.db.selectFrom('webhook_deliveries').select('id').where(claimable(now)).orderBy('next_attempt_at').orderBy('id').limit(limit);
+  await clock.sync?.();
+  const nowMs = clock.nowMs();
+  const now = clock.nowIso();
+  const until = new Date(nowMs + leaseMs).toISOString();
+  const claimable = dueAt(nowMs, now);
+  const due = ctx.db.selectFrom('webhook_deliveries').select('id').where(claimable).orderBy('due_ms').orderBy('id').limit(limit);
   if (ctx.shared) {
     // One statement on PostgreSQL: instances polling at once take disjoint deliveries rather than race for the same ones.
     return ctx.db
       .updateTable('webhook_deliveries')
       .set({ claim_token: token, claimed_until: until })
       .where('id', 'in', due.forUpdate().skipLocked())
-      .where(claimable(now))
+      .where(claimable)
       .returningAll()
       .execute();
   }
@@ -75,7 +83,7 @@ export async function claimDue(ctx: EngineContext, token: string, limit: number,
       'in',
       candidates.map((c) => c.id),
     )
-    .where(claimable(now))
+    .where(claimable)
     .returningAll()
     .execute();
 }
@@ -87,9 +95,30 @@ export async function payloadsOf(ctx: EngineContext, eventIds: readonly string[]
   return new Map(rows.map((r) => [r.id, r.payload_json]));
 }
 
+/** A due time on the context's (partner's) clock, and the same moment on the sandbox-wide clock. */
+function dueTimes(ctx: EngineContext, atMs: number): { next_attempt_at: string; due_ms: number } {
+  return { next_attempt_at: new Date(atMs).toISOString(), due_ms: atMs - (ctx.clock.offsetSeconds - ctx.sandboxClock.offsetSeconds) * 1000 };
+}
+
+/** The due times of a delivery that is due now (a new event's, one released from an OUT_OF_ORDER hold). */
+export function dueNow(ctx: EngineContext): { next_attempt_at: string; due_ms: number } {
+  return dueTimes(ctx, ctx.clock.nowMs());
+}
+
+/** The partner's clock moved forward: its open deliveries come due that much earlier on the sandbox-wide clock. */
+export async function shiftDueDeliveries(exec: EngineContext['db'], partnerId: string, seconds: number): Promise<void> {
+  await exec
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({ due_ms: eb('due_ms', '-', seconds * 1000) }))
+    .where('partner_id', '=', partnerId)
+    .where('status', 'in', OPEN_STATUSES)
+    .execute();
+}
+
 /**
  * Records the attempts of one claimed delivery and schedules what follows: SUCCEEDED on a 2xx, otherwise the
- * next retry or FAILED past the 24 h window. The state changes only while the claim is still ours.
+ * next retry or FAILED past the 24 h window (both on the partner's clock: `ctx` is the partner's). The state
+ * changes only while the claim is still ours.
  */
 export async function recordAttempts(ctx: EngineContext, delivery: DeliveryRow, token: string, outcomes: readonly AttemptOutcome[]): Promise<void> {
   const nowMs = ctx.clock.nowMs();
@@ -97,6 +126,7 @@ export async function recordAttempts(ctx: EngineContext, delivery: DeliveryRow, 
   const attempts = delivery.attempt_count + outcomes.length;
   const delivered = outcomes.some((o) => isDelivered(o.statusCode));
   const next = delivered ? undefined : nextAttemptMs(Date.parse(delivery.created_at), nowMs, attempts, randomInt(1_000_000) / 1_000_000);
+  const schedule = next === undefined ? { next_attempt_at: null, due_ms: null } : dueTimes(ctx, next);
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await insertAttempts(ctx, trx, delivery.id, outcomes))) return;
     await trx
@@ -104,7 +134,7 @@ export async function recordAttempts(ctx: EngineContext, delivery: DeliveryRow, 
       .set({
         status: delivered ? 'SUCCEEDED' : next === undefined ? 'FAILED' : 'RETRYING',
         attempt_count: attempts,
-        next_attempt_at: next === undefined ? null : new Date(next).toISOString(),
+        ...schedule,
         claim_token: null,
         claimed_until: null,
         updated_at: nowIso,
@@ -125,7 +155,7 @@ export async function recordReplay(ctx: EngineContext, deliveryId: string, outco
       .set((eb) => ({ attempt_count: eb('attempt_count', '+', outcomes.length), updated_at: nowIso }))
       .where('id', '=', deliveryId);
     if (outcomes.some((o) => isDelivered(o.statusCode))) {
-      update = update.set({ status: 'SUCCEEDED', next_attempt_at: null, held: 0 });
+      update = update.set({ status: 'SUCCEEDED', next_attempt_at: null, due_ms: null, held: 0 });
     }
     await update.execute();
   });
@@ -162,7 +192,7 @@ export async function postpone(ctx: EngineContext, deliveryId: string, token: st
   await ctx.db
     .updateTable('webhook_deliveries')
     .set({
-      next_attempt_at: new Date(ctx.clock.nowMs() + seconds * 1000).toISOString(),
+      ...dueTimes(ctx, ctx.clock.nowMs() + seconds * 1000),
       held: held ? 1 : 0,
       claim_token: null,
       claimed_until: null,
@@ -177,7 +207,7 @@ export async function postpone(ctx: EngineContext, deliveryId: string, token: st
 export async function releaseHeld(ctx: EngineContext, webhookId: string): Promise<number> {
   const result = await ctx.db
     .updateTable('webhook_deliveries')
-    .set({ held: 0, next_attempt_at: ctx.clock.nowIso() })
+    .set({ held: 0, ...dueNow(ctx) })
     .where('webhook_id', '=', webhookId)
     .where('held', '=', 1)
     .where('status', 'in', OPEN_STATUSES)
@@ -185,8 +215,14 @@ export async function releaseHeld(ctx: EngineContext, webhookId: string): Promis
   return Number(result.numUpdatedRows);
 }
 
-export async function findDelivery(ctx: EngineContext, deliveryId: string): Promise<DeliveryRow> {
-  const row = await ctx.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
+/** The delivery; with `partnerId`, only if it is that partner's (another's is the same 404 as a missing one). */
+export async function findDelivery(ctx: EngineContext, deliveryId: string, partnerId?: string): Promise<DeliveryRow> {
+  const row = await ctx.db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('id', '=', deliveryId)
+    .$if(partnerId !== undefined, (q) => q.where('partner_id', '=', partnerId!))
+    .executeTakeFirst();
   if (!row) throw notFound(`Webhook delivery ${deliveryId} not found.`);
   return row;
 }

@@ -27,26 +27,38 @@ export function defaultVendor(productId: number): Vendor {
 }
 
 /** Units fetched from a vendor: vouchers minted DELIVERED (they never enter the cache). */
-export async function vendorUnits(ctx: EngineContext, exec: Executor, product: CatalogProduct, amountMinor: number, count: number, vendor: Vendor): Promise<Unit[]> {
-  return mintedUnits(ctx, exec, product, amountMinor, count, vendor);
+export async function vendorUnits(ctx: EngineContext, exec: Executor, partnerId: string, product: CatalogProduct, amountMinor: number, count: number, vendor: Vendor): Promise<Unit[]> {
+  return mintedUnits(ctx, exec, partnerId, product, amountMinor, count, vendor, voucherExpiry(product, ctx.clock.now()));
 }
 
-/** Units delivered as though the cache held them (SANDBOX_FORCE_DELIVERED / _PARTIAL): the pool is untouched. */
-export async function syntheticCacheUnits(ctx: EngineContext, exec: Executor, product: CatalogProduct, amountMinor: number, count: number): Promise<Unit[]> {
-  return mintedUnits(ctx, exec, product, amountMinor, count, 'CACHE');
+/** Units delivered as though the cache held them (SANDBOX_FORCE_DELIVERED / _PARTIAL, testHelperDeliverOrder): the pool is untouched. */
+export async function syntheticCacheUnits(ctx: EngineContext, exec: Executor, partnerId: string, product: CatalogProduct, amountMinor: number, count: number): Promise<Unit[]> {
+  return mintedUnits(ctx, exec, partnerId, product, amountMinor, count, 'CACHE', voucherExpiry(product, ctx.clock.now()));
 }
 
-async function mintedUnits(ctx: EngineContext, exec: Executor, product: CatalogProduct, amountMinor: number, count: number, source: UnitSource): Promise<Unit[]> {
+async function mintedUnits(
+  ctx: EngineContext,
+  exec: Executor,
+  partnerId: string,
+  product: CatalogProduct,
+  amountMinor: number,
+  count: number,
+  source: UnitSource,
+  expiry: string | null,
+): Promise<Unit[]> {
   if (count <= 0) return [];
-  const minted = mintVouchers(ctx, product, amountMinor, count, { status: 'DELIVERED', source, expiry: voucherExpiry(product, ctx.clock.now()) });
+  const minted = mintVouchers(ctx, product, amountMinor, count, { partnerId, status: 'DELIVERED', source, expiry });
   await insertVouchers(exec, minted.map((m) => m.row));
   return minted.map((m) => ({ status: 'DELIVERED', source, voucherId: m.row.id, voucher: m.voucher }));
 }
 
-/** Up to `count` units from the cache pool of (product, amount). */
-export async function cacheUnits(ctx: EngineContext, exec: Executor, product: CatalogProduct, amountMinor: number, count: number): Promise<Unit[]> {
-  const vouchers = await allocate(exec, { productId: product.id, amountMinor, currency: product.currency }, count, ctx.clock.today(), ctx.clock.nowIso());
-  return vouchers.map((v) => ({ status: 'DELIVERED', source: 'CACHE', voucherId: v.id, voucher: openVoucher(ctx, v) }));
+/** Up to `count` units from the partner's cache pool of (product, amount): its seed stock first, then pumped vouchers. */
+export async function cacheUnits(ctx: EngineContext, exec: Executor, partnerId: string, product: CatalogProduct, amountMinor: number, count: number): Promise<Unit[]> {
+  const pool = { partnerId, productId: product.id, amountMinor, currency: product.currency };
+  const seeded = await ctx.seedStock.take(exec, pool, count, ctx.clock.today());
+  const fromSeed = await mintedUnits(ctx, exec, partnerId, product, amountMinor, seeded.taken, 'CACHE', seeded.expiry);
+  const vouchers = await allocate(exec, pool, count - seeded.taken, ctx.clock.today(), ctx.clock.nowIso());
+  return fromSeed.concat(vouchers.map((v) => ({ status: 'DELIVERED', source: 'CACHE', voucherId: v.id, voucher: openVoucher(ctx, v) })));
 }
 
 export function timelineNote(state: OrderState, counts: { delivered: number; pending: number; quantity: number; vendor?: Vendor | undefined; fromCache: number }): string | null {
@@ -68,11 +80,13 @@ export interface Progress {
 }
 
 /**
- * Fulfils an open order's PENDING units: from a vendor when `vendor` is given, otherwise from the cache,
- * falling back to the product's vendor when ALLOW_AUTO_VENDOR_FULFILL lists it. A bulk order's items are
- * created first. Returns the updated order row (the caller renders it).
+ * Fulfils an open order's PENDING units: from a vendor when `source` is one, as if stock had arrived when it is
+ * `STOCK` (testHelperDeliverOrder: every unit, the pool untouched), otherwise from the partner's cache, falling
+ * back to the product's vendor when ALLOW_AUTO_VENDOR_FULFILL lists it. A bulk order's items are created first.
+ * `ctx` is the order's partner's. Returns the updated order row (the caller renders it).
  */
-export async function progressOrder(ctx: EngineContext, exec: Executor, order: OrderRow, vendor?: Vendor): Promise<Progress> {
+export async function progressOrder(ctx: EngineContext, exec: Executor, order: OrderRow, source?: Vendor | 'STOCK'): Promise<Progress> {
+  const vendor = source === 'STOCK' ? undefined : source;
   const product = ctx.catalog.get(order.product_id);
   const amountMinor = Number(order.amount_minor);
   const nowIso = ctx.clock.nowIso();
@@ -82,14 +96,16 @@ export async function progressOrder(ctx: EngineContext, exec: Executor, order: O
   const pending = items.filter((i) => i.status === 'PENDING');
   let units: Unit[] = [];
   let usedVendor: Vendor | undefined = vendor;
-  if (vendor) {
-    units = await vendorUnits(ctx, exec, product, amountMinor, pending.length, vendor);
+  if (source === 'STOCK') {
+    units = await syntheticCacheUnits(ctx, exec, order.partner_id, product, amountMinor, pending.length);
+  } else if (source) {
+    units = await vendorUnits(ctx, exec, order.partner_id, product, amountMinor, pending.length, source);
   } else {
-    units = await cacheUnits(ctx, exec, product, amountMinor, pending.length);
+    units = await cacheUnits(ctx, exec, order.partner_id, product, amountMinor, pending.length);
     const missing = pending.length - units.length;
     if (missing > 0 && (await autoVendorFulfill(exec, product.id))) {
       usedVendor = defaultVendor(product.id);
-      units = units.concat(await vendorUnits(ctx, exec, product, amountMinor, missing, usedVendor));
+      units = units.concat(await vendorUnits(ctx, exec, order.partner_id, product, amountMinor, missing, usedVendor));
     }
   }
   for (const [i, unit] of units.entries()) {

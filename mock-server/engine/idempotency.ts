@@ -1,6 +1,6 @@
 /**
  * Idempotency-Key records (DESIGN "Idempotency"): per partner and key, the request fingerprint and the
- * COMPLETED response, kept 24 h on the virtual clock from completion. Past that the record counts as
+ * COMPLETED response, kept 24 h on the partner's clock from completion (`time` is that clock). Past that the record counts as
  * absent, so the key is NEW again. Stored responses are encrypted: a createOrder response carries voucher
  * codes.
  *
@@ -24,6 +24,7 @@ import { ApiError } from '../api-error.ts';
 import { prepare } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
 import type { IdempotencyClaim, IdempotencyScope, StoredResponse } from '../engine.ts';
+import type { SandboxTime } from './clock.ts';
 import type { EngineContext, Executor } from './context.ts';
 
 export const RETENTION_SECONDS = 24 * 60 * 60;
@@ -118,20 +119,20 @@ export class IdempotencyStore {
 
   constructor(private readonly ctx: EngineContext) {}
 
-  async claim(scope: IdempotencyScope): Promise<IdempotencyClaim> {
+  async claim(scope: IdempotencyScope, time: SandboxTime): Promise<IdempotencyClaim> {
     if (++this.#claims % PURGE_EVERY === 0) await this.purgeExpired();
-    if (this.ctx.shared) return this.#claimRow(scope);
+    if (this.ctx.shared) return this.#claimRow(scope, time);
     const id = runningId(scope);
     for (;;) {
       const running = this.#running.get(id);
       if (!running) break;
       // A claim still looking its key up may find a record and let go: then look again.
       if (!(await running.decided) || this.#running.get(id) !== running) continue;
-      if (running.sinceMs + LOCK_TIMEOUT_SECONDS * 1000 < this.ctx.clock.nowMs()) break;
+      if (running.sinceMs + LOCK_TIMEOUT_SECONDS * 1000 < time.nowMs()) break;
       return { outcome: running.fingerprint === scope.fingerprint ? 'IN_USE' : 'MISMATCH' };
     }
 
-    const nowMs = this.ctx.clock.nowMs();
+    const nowMs = time.nowMs();
     let decide!: (isNew: boolean) => void;
     const mine: Running = { fingerprint: scope.fingerprint, sinceMs: nowMs, decided: new Promise((resolve) => (decide = resolve)) };
     this.#running.set(id, mine);
@@ -163,9 +164,9 @@ export class IdempotencyStore {
     return this.#completed.has(scope);
   }
 
-  async #claimRow(scope: IdempotencyScope): Promise<IdempotencyClaim> {
+  async #claimRow(scope: IdempotencyScope, time: SandboxTime): Promise<IdempotencyClaim> {
     for (;;) {
-      const nowMs = this.ctx.clock.nowMs();
+      const nowMs = time.nowMs();
       const nowIso = new Date(nowMs).toISOString();
       const { rows } = await claimRow.execute(this.ctx.db, {
         partner_id: scope.partnerId,
@@ -185,9 +186,9 @@ export class IdempotencyStore {
   }
 
   /** Stores the response as COMPLETED; run it inside the transaction that made the state it describes. */
-  async complete(exec: Executor, scope: IdempotencyScope, response: StoredResponse): Promise<void> {
+  async complete(exec: Executor, scope: IdempotencyScope, response: StoredResponse, time: SandboxTime): Promise<void> {
     const { ctx } = this;
-    const nowMs = ctx.clock.nowMs();
+    const nowMs = time.nowMs();
     const nowIso = new Date(nowMs).toISOString();
     const stored = await storeCompleted.execute(exec, {
       partner_id: scope.partnerId,
@@ -204,8 +205,9 @@ export class IdempotencyStore {
     }
   }
 
+  /** Records expired on the sandbox-wide clock (a partner whose clock runs ahead has its own expire later, lazily). */
   async purgeExpired(): Promise<void> {
-    await this.ctx.db.deleteFrom('idempotency_keys').where('expires_at', '<', this.ctx.clock.nowIso()).execute();
+    await this.ctx.db.deleteFrom('idempotency_keys').where('expires_at', '<', this.ctx.sandboxClock.nowIso()).execute();
   }
 
   #outcome(record: Row | undefined, scope: IdempotencyScope, nowMs: number): IdempotencyClaim {

@@ -1,33 +1,38 @@
 /**
  * createEngine: the Engine (mock-server/engine.ts) over a Kysely database. Startup migrates the schema,
- * seeds the catalog and its initial stock on first start, checks the encryption key against the database
- * and loads the clock offset. `openEngine` adds opening the database file and loading the key.
+ * seeds the catalog on first start, checks the encryption key against the database, plants the initial stock
+ * of partners that have none yet and loads the clock offsets. `openEngine` adds opening the database file and
+ * loading the key. Work on one partner's objects runs with that partner's context (its test clock).
  */
 import type { KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { openDatabase, DEFAULT_DB_FILE } from '../db/connect.ts';
+import { generateCatalog } from '../domain/catalog-seed.ts';
 import { ENCRYPTION_KEY_ENV, loadEncryptionKey } from '../db/encryption-key.ts';
 import { generateReportSigningKey, loadReportSigningKey, REPORT_SIGNING_KEY_ENV } from '../db/report-signing-key.ts';
 import { migrateToLatest } from '../db/migrations.ts';
 import { lockForStartup, openPostgres } from '../db/postgres.ts';
 import type { Database } from '../db/schema.ts';
-import type { Engine } from '../engine.ts';
+import type { C, Engine } from '../engine.ts';
 import { Catalog } from './catalog.ts';
 import { Certification } from './certification.ts';
 import { VirtualClock } from './clock.ts';
 import { EngineContext } from './context.ts';
 import { invalid } from './errors.ts';
+import { eventsAfter, holdEventStream, latestEventSeq } from './event-stream.ts';
 import { FaultBook } from './faults.ts';
 import { IdempotencyStore } from './idempotency.ts';
-import { cancelOrder, failOrder, fulfillOrderFromVendor, retryOrder } from './order-actions.ts';
+import { cancelOrder, deliverOrder, failOrder, fulfillOrderFromVendor, retryOrder } from './order-actions.ts';
 import { getOrder, listOrders, placeOrder, simulateOrder } from './orders.ts';
-import { createPartner, findPartnerByApiKey, fundWallet } from './partners.ts';
+import { advancePartnerClock, createPartner, findPartnerByApiKey, fundWallet, requirePartner } from './partners.ts';
 import { calculateCharges, checkAvailability, getProduct, listCategories, listProducts } from './products.ts';
 import { pumpInventory } from './pump.ts';
 import { getReconciliation, injectReconciliationDrift } from './reconciliation.ts';
 import { RequestLog } from './request-log.ts';
 import { resetSandbox } from './reset.ts';
-import { checkKey, ensureInitialStock, seedCatalog } from './seed.ts';
+import { checkKey, plantMissingStock, seedCatalog } from './seed.ts';
+import { SeedStock } from './seed-stock.ts';
+import { triggerEvent } from './trigger.ts';
 import { sharedRateWindows } from './rate-limit-windows.ts';
 import { readSettings, requireOperationEnabled, updateSettings } from './settings.ts';
 import { listTransactions, listWallets } from './wallets.ts';
@@ -44,6 +49,8 @@ export interface EngineOptions {
   realNow?: () => number;
   /** Ed25519 key certification reports are signed with (db/report-signing-key.ts); a fresh one when absent. */
   reportSigningKey?: KeyObject;
+  /** Reports say they come from a practice sandbox (`starship conformance partner` run locally). */
+  practice?: boolean;
 }
 
 /** Seconds advanceClock accepts in one call (one year, as the control API's schema). */
@@ -58,19 +65,25 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
   });
   const clock = new VirtualClock(options.realNow);
   await clock.load(db);
-  const ctx = new EngineContext(db, options.encryptionKey, clock, await Catalog.load(db));
+  const ctx = new EngineContext({ db, key: options.encryptionKey, sandboxClock: clock, catalog: await Catalog.load(db), seedStock: new SeedStock(generateCatalog().inventory) });
   if (ctx.shared) clock.share(db);
+  await ctx.partnerClocks.load(db);
   await db.transaction().execute(async (trx) => {
     await lockForStartup(trx);
     await checkKey(ctx, trx);
-    await ensureInitialStock(ctx, trx);
+    await plantMissingStock(ctx, trx);
   });
   const idempotency = new IdempotencyStore(ctx);
   const requestLog = new RequestLog(ctx);
   const faults = new FaultBook(ctx);
   let dispatcher = new WebhookDispatcher(ctx);
 
-  const clockView = () => ({ now: clock.nowIso(), offset_seconds: clock.offsetSeconds });
+  const clockView = async (partnerId?: string): Promise<C['Clock']> => {
+    if (partnerId === undefined) return { now: clock.nowIso(), offset_seconds: clock.offsetSeconds, partner_id: null };
+    const time = (await ctx.forPartner(partnerId)).clock;
+    return { now: time.nowIso(), offset_seconds: time.offsetSeconds, partner_id: partnerId };
+  };
+  const partner = (partnerId: string) => ctx.forPartner(partnerId);
 
   const engine: Engine & { readonly context: EngineContext } = {
     context: ctx,
@@ -80,56 +93,64 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
 
     findPartnerByApiKey: (apiKey) => findPartnerByApiKey(ctx, apiKey),
 
-    claimIdempotencyKey: (scope) => idempotency.claim(scope),
+    claimIdempotencyKey: async (scope) => idempotency.claim(scope, (await partner(scope.partnerId)).clock),
     releaseIdempotencyKey: (scope) => idempotency.release(scope),
     completeIdempotencyKey: async (scope, response) => {
       if (idempotency.isCompleted(scope)) return;
-      await idempotency.complete(db, scope, response);
+      await idempotency.complete(db, scope, response, (await partner(scope.partnerId)).clock);
       idempotency.completed(scope);
     },
 
     listCategories: async (query) => listCategories(ctx, query),
-    listProducts: (query) => listProducts(ctx, query),
-    getProduct: (productId) => getProduct(ctx, productId),
-    checkAvailability: (productId, body) => checkAvailability(ctx, productId, body),
-    calculateCharges: (_partnerId, body) => calculateCharges(ctx, body),
+    listProducts: async (partnerId, query) => listProducts(await partner(partnerId), partnerId, query),
+    getProduct: async (partnerId, productId) => getProduct(await partner(partnerId), partnerId, productId),
+    checkAvailability: async (partnerId, productId, body) => checkAvailability(await partner(partnerId), partnerId, productId, body),
+    calculateCharges: async (partnerId, body) => calculateCharges(await partner(partnerId), partnerId, body),
 
     placeOrder: async (partnerId, body, scope) => {
-      const order = await placeOrder(ctx, idempotency, partnerId, body, scope);
+      const order = await placeOrder(await partner(partnerId), idempotency, partnerId, body, scope);
       // Committed: the stored record answers the key from now on.
       if (scope) idempotency.completed(scope);
       return order;
     },
     listOrders: (partnerId, query) => listOrders(ctx, partnerId, query),
     getOrder: (partnerId, orderId) => getOrder(ctx, partnerId, orderId),
-    simulateOrder: (partnerId, body) => simulateOrder(ctx, partnerId, body),
+    simulateOrder: async (partnerId, body) => simulateOrder(await partner(partnerId), partnerId, body),
 
     listWallets: (partnerId, query) => listWallets(db, partnerId, query),
     listTransactions: (partnerId, query) => listTransactions(db, partnerId, query),
 
-    upsertWebhook: (partnerId, body) => upsertWebhook(ctx, partnerId, body),
+    upsertWebhook: async (partnerId, body) => upsertWebhook(await partner(partnerId), partnerId, body),
     listWebhooks: (partnerId, query) => listWebhooks(ctx, partnerId, query),
-    updateWebhook: (partnerId, webhookId, body) => updateWebhook(ctx, partnerId, webhookId, body),
+    updateWebhook: async (partnerId, webhookId, body) => updateWebhook(await partner(partnerId), partnerId, webhookId, body),
     deleteWebhook: (partnerId, webhookId) => deleteWebhook(ctx, partnerId, webhookId),
-    rotateWebhookSecret: (partnerId, webhookId) => rotateWebhookSecret(ctx, partnerId, webhookId),
-    getReconciliation: (partnerId, date) => getReconciliation(ctx, partnerId, date),
+    rotateWebhookSecret: async (partnerId, webhookId) => rotateWebhookSecret(await partner(partnerId), partnerId, webhookId),
+    getReconciliation: async (partnerId, date) => getReconciliation(await partner(partnerId), partnerId, date),
 
     createPartner: (body) => createPartner(ctx, body),
-    fundWallet: (partnerId, body) => fundWallet(ctx, partnerId, body),
+    fundWallet: async (partnerId, body) => fundWallet(await partner(partnerId), partnerId, body),
     pumpInventory: (body) => pumpInventory(ctx, body),
     retryOrder: (orderId) => retryOrder(ctx, orderId),
     fulfillOrderFromVendor: (orderId, body) => fulfillOrderFromVendor(ctx, orderId, body),
-    cancelOrder: (orderId, body) => cancelOrder(ctx, orderId, body),
-    failOrder: (orderId, body) => failOrder(ctx, orderId, body),
-    getClock: async () => clockView(),
-    advanceClock: async (seconds) => {
+    cancelOrder: (orderId, body, scope) => cancelOrder(ctx, orderId, body, scope),
+    failOrder: (orderId, body, scope) => failOrder(ctx, orderId, body, scope),
+    deliverOrder: (orderId, body, scope) => deliverOrder(ctx, orderId, body, scope),
+    getClock: async (partnerId) => {
+      if (partnerId !== undefined) await requirePartner(ctx, partnerId);
+      return clockView(partnerId);
+    },
+    advanceClock: async (seconds, partnerId) => {
       if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_ADVANCE_SECONDS) {
         throw invalid(`seconds must be an integer between 1 and ${MAX_ADVANCE_SECONDS}`);
       }
-      await clock.advance(db, seconds);
-      // Retries the jump made due are attempted now, not at the next poll.
-      ctx.outbox.notify();
-      return clockView();
+      if (partnerId === undefined) {
+        await clock.advance(db, seconds);
+        // Retries the jump made due are attempted now, not at the next poll.
+        ctx.outbox.notify();
+      } else {
+        await advancePartnerClock(ctx, partnerId, seconds);
+      }
+      return clockView(partnerId);
     },
     getSettings: () => readSettings(db),
     requireOperationEnabled: (operationId) => requireOperationEnabled(db, operationId),
@@ -148,6 +169,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
     takeFault: (operationId, path, partnerId) => faults.take(operationId, path, partnerId),
     logRequest: (entry) => requestLog.append(entry),
     listRequests: (query) => requestLog.list(query),
+    tailRequests: (partnerId, query) => requestLog.tail(partnerId, query),
 
     startWebhookDelivery: (deliveryOptions = {}) => {
       if (dispatcher.running) return;
@@ -155,13 +177,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
       dispatcher.start();
     },
     listWebhookDeliveries: (query) => listDeliveries(ctx, query),
-    replayWebhookDelivery: (deliveryId) => dispatcher.replay(deliveryId),
+    replayWebhookDelivery: (deliveryId, scope = {}) => dispatcher.replay(deliveryId, scope.partnerId),
     injectWebhookFault: (body) => injectWebhookFault(ctx, body),
     injectReconciliationDrift: (body) => injectReconciliationDrift(ctx, body),
     setWalletThreshold: (partnerId, currency, body) => setWalletThreshold(ctx, partnerId, currency, body),
 
-    createCertificationSession: (body) => certification.create(body),
-    gradeCertificationSession: (sessionId, body) => certification.grade(sessionId, body),
+    triggerEvent: (partnerId, eventType) => triggerEvent(ctx, idempotency, partnerId, eventType),
+    latestEventSeq: (partnerId) => latestEventSeq(ctx, partnerId),
+    eventsAfter: (partnerId, after, limit, types) => eventsAfter(ctx, partnerId, after, limit, types),
+    holdEventStream: (partnerId, untilMs) => holdEventStream(ctx, partnerId, untilMs),
+    onEvents: (listener) => ctx.outbox.on(listener),
+
+    createCertificationSession: (body, owner) => certification.create(body, owner),
+    gradeCertificationSession: (sessionId, body, owner) => certification.grade(sessionId, body, owner),
     getReportSigningKey: async () => certification.signingKeyInfo(),
     certificationWitness: (apiKey) => certification.witness(apiKey),
 
@@ -175,7 +203,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
       }
     },
   };
-  const certification = new Certification(engine, options.reportSigningKey ?? generateReportSigningKey());
+  const certification = new Certification(engine, options.reportSigningKey ?? generateReportSigningKey(), { practice: options.practice ?? false });
   return engine;
 }
 
@@ -188,6 +216,7 @@ export interface OpenEngineOptions {
   poolSize?: number;
   env?: NodeJS.ProcessEnv;
   realNow?: () => number;
+  practice?: boolean;
 }
 
 /**
@@ -207,7 +236,13 @@ export async function openEngine(options: OpenEngineOptions = {}) {
     const encryptionKey = loadEncryptionKey({ file, env });
     // Instances sharing PostgreSQL share a report key only through the environment; alone, each makes its own.
     const reportSigningKey = options.databaseUrl && !env[REPORT_SIGNING_KEY_ENV] ? generateReportSigningKey() : loadReportSigningKey({ file, env });
-    return await createEngine({ db, encryptionKey, reportSigningKey, ...(options.realNow ? { realNow: options.realNow } : {}) });
+    return await createEngine({
+      db,
+      encryptionKey,
+      reportSigningKey,
+      ...(options.realNow ? { realNow: options.realNow } : {}),
+      ...(options.practice ? { practice: true } : {}),
+    });
   } catch (error) {
     await db.destroy();
     throw error;

@@ -1,11 +1,13 @@
 /**
- * The voucher cache: pools of pre-bought vouchers per (product, amount, currency), encrypted at rest.
+ * The voucher cache: pools of pre-bought vouchers per partner and (product, amount, currency), encrypted at
+ * rest. Every partner has its own pools: pumped vouchers carry their partner, and the initial stock is a count
+ * per partner and pool (seed-stock.ts) whose vouchers are minted as they are handed out; a pool's stock is both.
  * Allocation is a single guarded UPDATE … WHERE status = 'AVAILABLE' … RETURNING over the next N units of
  * the pool, so a unit can only ever move AVAILABLE → DELIVERED once: SQLite serializes writers, and on
  * PostgreSQL the inner select takes its rows FOR UPDATE SKIP LOCKED, so concurrent allocators take disjoint
  * units (without it, a waiter re-checks the rows another took and comes back short). order_items.voucher_id
  * is UNIQUE as a second guard.
- * Expired units (expiry before today on the virtual clock) stay in the table but are never allocated.
+ * Expired units (expiry before today on the partner's clock) stay in the table but are never allocated.
  */
 import { sql, type ExpressionBuilder } from 'kysely';
 import { isPostgres } from '../db/postgres.ts';
@@ -17,8 +19,10 @@ import type { UnitSource } from '../domain/order-rules.ts';
 import { generateVoucher, type VoucherSecret } from '../domain/voucher-codes.ts';
 import type { S } from '../engine.ts';
 import type { EngineContext, Executor } from './context.ts';
+import { seedLeft, type SeedStock } from './seed-stock.ts';
 
 export interface PoolKey {
+  partnerId: string;
   productId: number;
   amountMinor: number;
   currency: string;
@@ -51,7 +55,7 @@ function unexpired(today: string) {
     eb.or([eb('inventory_vouchers.expiry', 'is', null), eb('inventory_vouchers.expiry', '>=', today)]);
 }
 
-type InStockAmongArgs = { today: string } & Record<`id${number}`, number>;
+type InStockAmongArgs = { partnerId: string; today: string } & Record<`id${number}`, number>;
 
 /**
  * Prepared (db/prepared.ts) per number of ids, which is padded to a power of two (repeating an id changes
@@ -69,14 +73,24 @@ function inStockAmongQuery(count: number): PreparedQuery<InStockAmongArgs, { id:
         .select('products.id')
         .where('products.id', 'in', Array.from({ length: count }, (_, i) => p[`id${i}`]!))
         .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('inventory_vouchers')
-              .select(sql<number>`1`.as('one'))
-              .where('inventory_vouchers.status', '=', AVAILABLE)
-              .whereRef('inventory_vouchers.product_id', '=', 'products.id')
-              .where(unexpired(p.today)),
-          ),
+          eb.or([
+            eb.exists(
+              eb
+                .selectFrom('inventory_vouchers')
+                .select(sql<number>`1`.as('one'))
+                .where('inventory_vouchers.partner_id', '=', p.partnerId)
+                .where('inventory_vouchers.status', '=', AVAILABLE)
+                .whereRef('inventory_vouchers.product_id', '=', 'products.id')
+                .where(unexpired(p.today)),
+            ),
+            eb.exists(
+              eb
+                .selectFrom('inventory_seed')
+                .select(sql<number>`1`.as('one'))
+                .where(seedLeft(p.partnerId, p.today))
+                .whereRef('inventory_seed.product_id', '=', 'products.id'),
+            ),
+          ]),
         ),
     );
     inStockAmong.set(count, query);
@@ -84,11 +98,11 @@ function inStockAmongQuery(count: number): PreparedQuery<InStockAmongArgs, { id:
   return query;
 }
 
-/** Which of these products have at least one allocatable unit (any denomination). */
-export async function productsInStock(exec: Executor, productIds: readonly number[], today: string): Promise<Set<number>> {
+/** Which of these products have at least one allocatable unit (any denomination) in the partner's pools. */
+export async function productsInStock(exec: Executor, partnerId: string, productIds: readonly number[], today: string): Promise<Set<number>> {
   if (productIds.length === 0) return new Set();
   const count = 2 ** Math.ceil(Math.log2(productIds.length));
-  const args: InStockAmongArgs = { today };
+  const args: InStockAmongArgs = { partnerId, today };
   for (let i = 0; i < count; i++) args[`id${i}`] = productIds[i] ?? productIds[0]!;
   const { rows } = await inStockAmongQuery(count).execute(exec, args);
   return new Set(rows.map((r) => r.id));
@@ -98,31 +112,45 @@ export async function productsInStock(exec: Executor, productIds: readonly numbe
  * Prepared (db/prepared.ts): getProduct runs this on every call, and building and compiling it through
  * Kysely's builder cost more than SQLite's answer from the partial index.
  */
-const inStock = prepare<{ productId: number; today: string }, { one: number }>((db, p) =>
+const inStock = prepare<{ partnerId: string; productId: number; today: string }, { one: number }>((db, p) =>
   db
     .selectFrom('inventory_vouchers')
     .select(sql<number>`1`.as('one'))
+    .where('inventory_vouchers.partner_id', '=', p.partnerId)
     .where('inventory_vouchers.status', '=', AVAILABLE)
     .where('inventory_vouchers.product_id', '=', p.productId)
     .where(unexpired(p.today))
     .limit(sql.lit(1)),
 );
 
-/** Whether this product has at least one allocatable unit (any denomination). */
-export async function productInStock(exec: Executor, productId: number, today: string): Promise<boolean> {
-  const { rows } = await inStock.execute(exec, { productId, today });
-  return rows.length > 0;
+const seededInStock = prepare<{ partnerId: string; productId: number; today: string }, { one: number }>((db, p) =>
+  db
+    .selectFrom('inventory_seed')
+    .select(sql<number>`1`.as('one'))
+    .where(seedLeft(p.partnerId, p.today))
+    .where('inventory_seed.product_id', '=', p.productId)
+    .limit(sql.lit(1)),
+);
+
+/** Whether this product has at least one allocatable unit (any denomination) in the partner's pools. */
+export async function productInStock(exec: Executor, seeds: SeedStock, partnerId: string, productId: number, today: string): Promise<boolean> {
+  const { rows } = await inStock.execute(exec, { partnerId, productId, today });
+  if (rows.length > 0) return true;
+  if (!seeds.seeds(productId)) return false;
+  return (await seededInStock.execute(exec, { partnerId, productId, today })).rows.length > 0;
 }
 
-/** Allocatable units in a pool; with `cap`, counting stops there (enough to answer "at least cap?"). */
-export async function availableCount(exec: Executor, pool: PoolKey, today: string, cap?: number): Promise<number> {
+/** Allocatable units in a pool (its seed and its vouchers); with `cap`, counting stops there (enough to answer "at least cap?"). */
+export async function availableCount(exec: Executor, seeds: SeedStock, pool: PoolKey, today: string, cap?: number): Promise<number> {
+  const seeded = await seeds.remaining(exec, pool, today);
+  if (cap !== undefined && seeded >= cap) return cap;
   let units = poolQuery(exec, pool, today).select(sql<number>`1`.as('one'));
-  if (cap !== undefined) units = units.limit(sql.lit(cap));
+  if (cap !== undefined) units = units.limit(sql.lit(cap - seeded));
   const row = await exec.selectFrom(units.as('units')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
+  return seeded + Number(row.n);
 }
 
-/** Takes up to `count` units out of the pool (oldest first) and marks them DELIVERED. */
+/** Takes up to `count` pumped units out of the pool (oldest first) and marks them DELIVERED. */
 export async function allocate(exec: Executor, pool: PoolKey, count: number, today: string, nowIso: string): Promise<StoredVoucher[]> {
   if (count <= 0) return [];
   let query = allocations.get(count);
@@ -134,28 +162,34 @@ export async function allocate(exec: Executor, pool: PoolKey, count: number, tod
 /** Prepared per unit count (a literal LIMIT, see above): placing an order allocates on every request. */
 const allocations = new Map<number, ReturnType<typeof allocation>>();
 function allocation(count: number) {
-  return prepare<PoolKey & { today: string; nowIso: string }, StoredVoucher>((db, p) =>
-    db
+  return prepare<PoolKey & { today: string; nowIso: string }, StoredVoucher>((db, p) => {
+    const next = poolQuery(db, p, p.today).select('inventory_vouchers.id').orderBy('inventory_vouchers.id').limit(sql.lit(count));
+    if (!isPostgres(db)) {
+      return db
+        .updateTable('inventory_vouchers')
+        .set({ status: DELIVERED, delivered_at: p.nowIso })
+        .where('id', 'in', next)
+        .where('status', '=', AVAILABLE)
+        .returning(['id', 'secret_enc', 'expiry']);
+    }
+    // Concurrent allocators on PostgreSQL take disjoint units (FOR UPDATE SKIP LOCKED) instead of queueing on
+    // (and then losing) the same rows. The pick is a materialised CTE, run once: as an IN subquery the planner
+    // may run it again for each row it updates, and SKIP LOCKED then passes over the rows this statement has
+    // just taken and picks fresh ones, until the whole pool is allocated to one order.
+    return db
+      .with((cte) => cte('picked').materialized(), () => next.forUpdate().skipLocked())
       .updateTable('inventory_vouchers')
       .set({ status: DELIVERED, delivered_at: p.nowIso })
-      .where(
-        'id',
-        'in',
-        poolQuery(db, p, p.today)
-          .select('inventory_vouchers.id')
-          .orderBy('inventory_vouchers.id')
-          .limit(sql.lit(count))
-          // Concurrent allocators on PostgreSQL take disjoint units instead of queueing on (and then losing) the same rows.
-          .$if(isPostgres(db), (q) => q.forUpdate().skipLocked()),
-      )
+      .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
       .where('status', '=', AVAILABLE)
-      .returning(['id', 'secret_enc', 'expiry']),
-  );
+      .returning(['inventory_vouchers.id', 'inventory_vouchers.secret_enc', 'inventory_vouchers.expiry']);
+  });
 }
 
 function poolQuery(exec: Executor, pool: PoolKey, today: string) {
   return exec
     .selectFrom('inventory_vouchers')
+    .where('inventory_vouchers.partner_id', '=', pool.partnerId)
     .where('inventory_vouchers.status', '=', AVAILABLE)
     .where('inventory_vouchers.product_id', '=', pool.productId)
     .where('inventory_vouchers.amount_minor', '=', pool.amountMinor)
@@ -176,7 +210,7 @@ export function mintVouchers(
   product: CatalogProduct,
   amountMinor: number,
   count: number,
-  options: { status: VoucherStatus; source: UnitSource; expiry: string | null },
+  options: { partnerId: string; status: VoucherStatus; source: UnitSource; expiry: string | null },
 ): MintedVoucher[] {
   const nowIso = ctx.clock.nowIso();
   const minted: MintedVoucher[] = [];
@@ -186,6 +220,7 @@ export function mintVouchers(
     minted.push({
       row: {
         id,
+        partner_id: options.partnerId,
         product_id: product.id,
         amount_minor: amountMinor,
         currency: product.currency,

@@ -42,7 +42,7 @@ export async function placeOrder(
     const { product, amountMinor, quantity } = line;
     const orderId = ctx.newId('order');
 
-    const { units, state, note } = await placementOutcome(ctx, trx, line, magic);
+    const { units, state, note } = await placementOutcome(ctx, trx, partnerId, line, magic);
 
     const totalMinor = line.quote.totalMinor;
     const order: OrderRow = {
@@ -104,7 +104,7 @@ export async function placeOrder(
 
     await recordOrderEvent(ctx, trx, order, items.map((i) => ({ row: i.row, expiry: i.voucher?.expiry ?? null })));
     const rendered = renderOrder(order, items);
-    if (scope) await idempotency.complete(trx, scope, { status: 200, body: rendered, headers: {} });
+    if (scope) await idempotency.complete(trx, scope, { status: 200, body: rendered, headers: {} }, ctx.clock);
     return rendered;
   });
 }
@@ -123,7 +123,7 @@ interface Outcome {
 }
 
 /** What placement does with the units: the forced outcome of a magic reference, or cache first (then a vendor when the product allows it). */
-async function placementOutcome(ctx: EngineContext, trx: Executor, line: OrderLine, magic: MagicOutcome | undefined): Promise<Outcome> {
+async function placementOutcome(ctx: EngineContext, trx: Executor, partnerId: string, line: OrderLine, magic: MagicOutcome | undefined): Promise<Outcome> {
   const { product, amountMinor, quantity } = line;
   const bulk = isBulk(quantity);
   if (magic === 'FAIL' || magic === 'CANCEL') {
@@ -139,13 +139,13 @@ async function placementOutcome(ctx: EngineContext, trx: Executor, line: OrderLi
   let vendor: Vendor | undefined;
   if (!bulk) {
     const forced = magic && FULFILLMENT_MAGIC.includes(magic) ? magic : undefined;
-    if (forced === 'DELIVERED') units = await syntheticCacheUnits(ctx, trx, product, amountMinor, quantity);
-    else if (forced === 'PARTIAL') units = await syntheticCacheUnits(ctx, trx, product, amountMinor, 1);
-    else if (forced === 'VENDOR') units = await vendorUnits(ctx, trx, product, amountMinor, quantity, (vendor = defaultVendor(product.id)));
+    if (forced === 'DELIVERED') units = await syntheticCacheUnits(ctx, trx, partnerId, product, amountMinor, quantity);
+    else if (forced === 'PARTIAL') units = await syntheticCacheUnits(ctx, trx, partnerId, product, amountMinor, 1);
+    else if (forced === 'VENDOR') units = await vendorUnits(ctx, trx, partnerId, product, amountMinor, quantity, (vendor = defaultVendor(product.id)));
     else if (forced === undefined) {
-      units = await cacheUnits(ctx, trx, product, amountMinor, quantity);
+      units = await cacheUnits(ctx, trx, partnerId, product, amountMinor, quantity);
       if (units.length < quantity && (await autoVendorFulfill(trx, product.id))) {
-        units = units.concat(await vendorUnits(ctx, trx, product, amountMinor, quantity - units.length, (vendor = defaultVendor(product.id))));
+        units = units.concat(await vendorUnits(ctx, trx, partnerId, product, amountMinor, quantity - units.length, (vendor = defaultVendor(product.id))));
       }
     }
     while (units.length < quantity) units.push({ status: 'PENDING', source: null, voucherId: null });
@@ -205,7 +205,7 @@ export async function simulateOrder(ctx: EngineContext, partnerId: string, body:
   await requireOperationEnabled(ctx.db, 'simulateOrder');
   const line = resolveLine(ctx.catalog, body);
   const magic = applicableMagic(body.reference, line);
-  const { fromCache, state } = await predict(ctx, line, magic, isBulk(line.quantity));
+  const { fromCache, state } = await predict(ctx, partnerId, line, magic, isBulk(line.quantity));
   const balance = await ctx.db
     .selectFrom('wallets')
     .select('balance_minor')
@@ -225,7 +225,7 @@ export async function simulateOrder(ctx: EngineContext, partnerId: string, body:
   };
 }
 
-async function predict(ctx: EngineContext, line: OrderLine, magic: MagicOutcome | undefined, bulk: boolean): Promise<{ fromCache: number; state: OrderState }> {
+async function predict(ctx: EngineContext, partnerId: string, line: OrderLine, magic: MagicOutcome | undefined, bulk: boolean): Promise<{ fromCache: number; state: OrderState }> {
   if (magic === 'FAIL') return { fromCache: 0, state: FAILED_STATE };
   if (magic === 'CANCEL') return { fromCache: 0, state: CANCELLED_STATE };
   if (bulk) return { fromCache: 0, state: { status: 'PENDING', subStatus: 'INITIAL' } };
@@ -236,7 +236,7 @@ async function predict(ctx: EngineContext, line: OrderLine, magic: MagicOutcome 
   else if (magic === 'PARTIAL') fromCache = 1;
   else if (magic === 'VENDOR') fromVendor = quantity;
   else if (magic !== 'PENDING') {
-    fromCache = await availableCount(ctx.db, { productId: product.id, amountMinor, currency: product.currency }, ctx.clock.today(), quantity);
+    fromCache = await availableCount(ctx.db, ctx.seedStock, { partnerId, productId: product.id, amountMinor, currency: product.currency }, ctx.clock.today(), quantity);
     if (fromCache < quantity && (await autoVendorFulfill(ctx.db, product.id))) fromVendor = quantity - fromCache;
   }
   const units: Array<Pick<Unit, 'status' | 'source'>> = [

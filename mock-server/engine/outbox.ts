@@ -2,8 +2,15 @@
  * The transactional outbox. Every state change that partners hear about writes its event here, inside the
  * transaction that makes the change, so an event exists if and only if its change committed: one
  * `webhook_events` row (the envelope exactly as it will be delivered) and one `webhook_deliveries` row per
- * ACTIVE endpoint subscribed to its type. An event nobody subscribes to is not stored (no one could receive it,
- * and order placement stays one indexed read cheaper). Payloads carry no voucher codes, PINs or URLs.
+ * ACTIVE endpoint subscribed to its type. An event is only stored when someone can receive it: an endpoint of
+ * the partner subscribes to its type, or an event stream of the partner is open (testHelperStreamEvents, which
+ * holds a lease on the partner row while connected and shortly after). Payloads carry no voucher codes, PINs or
+ * URLs. The context given is the partner's: its clock dates the event.
+ *
+ * Each stored event takes the next number of its partner's sequence (partners.event_seq), the event stream's
+ * cursor. The increment locks the partner row until the transaction ends, so a partner's events commit in
+ * sequence order and a reader that has seen number n has seen every event before it. It is the transaction's
+ * last lock (after any wallet row), so it cannot take part in a deadlock.
  *
  * Order events: placement emits the event of the status the order lands in (PLACED is transient: the order
  * leaves it in the same transaction), and every later change of status or sub_status emits the event of the
@@ -16,6 +23,7 @@ import { formatMinor } from '../domain/money.ts';
 import { orderEventType } from '../domain/webhook-rules.ts';
 import type { S } from '../engine.ts';
 import type { EngineContext, Executor } from './context.ts';
+import { dueNow } from './deliveries.ts';
 import { timelineOf, type ItemRow, type OrderRow } from './order-view.ts';
 import { isEventEnabled } from './settings.ts';
 
@@ -30,6 +38,23 @@ const activeEndpoints = prepare<{ partnerId: string }, { id: string; url: string
   db.selectFrom('webhook_endpoints').select(['id', 'url', 'events_json']).where('partner_id', '=', p.partnerId).where('status', '=', sql.lit('ACTIVE')),
 );
 
+const streamLease = prepare<{ partnerId: string }, { stream_lease_until_ms: number }>((db, p) =>
+  db.selectFrom('partners').select('stream_lease_until_ms').where('id', '=', p.partnerId),
+);
+
+const nextSeq = prepare<{ partnerId: string }, { event_seq: number }>((db, p) =>
+  db
+    .updateTable('partners')
+    .set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
+    .where('id', '=', p.partnerId)
+    .returning('event_seq'),
+);
+
+async function streamOpen(exec: Executor, partnerId: string): Promise<boolean> {
+  const { rows } = await streamLease.execute(exec, { partnerId });
+  return Number(rows[0]?.stream_lease_until_ms ?? 0) > Date.now();
+}
+
 /**
  * Inserts the event and its deliveries when an endpoint of the partner subscribes to `type`; returns the
  * event id, or undefined when there is no subscriber. `data` is built only when needed.
@@ -41,15 +66,22 @@ export async function recordEvent(
 ): Promise<string | undefined> {
   const { rows } = await activeEndpoints.execute(exec, { partnerId: event.partnerId });
   const endpoints = rows.filter((e) => (JSON.parse(e.events_json) as string[]).includes(event.type));
-  if (endpoints.length === 0) return undefined;
+  if (endpoints.length === 0 && !(await streamOpen(exec, event.partnerId))) return undefined;
 
   const nowIso = ctx.clock.nowIso();
   const eventId = ctx.newId('event');
   const envelope = { event_id: eventId, event_type: event.type, event: event.type, created_at: nowIso, data: await event.data() };
+  const payload = JSON.stringify(envelope);
+  const due = dueNow(ctx);
+  const { rows: sequenced } = await nextSeq.execute(exec, { partnerId: event.partnerId });
   await exec
     .insertInto('webhook_events')
-    .values({ id: eventId, partner_id: event.partnerId, type: event.type, subject_id: event.subjectId, payload_json: JSON.stringify(envelope), created_at: nowIso })
+    .values({ id: eventId, partner_id: event.partnerId, type: event.type, subject_id: event.subjectId, payload_json: payload, created_at: nowIso, seq: Number(sequenced[0]!.event_seq) })
     .execute();
+  if (endpoints.length === 0) {
+    ctx.outbox.notify();
+    return eventId;
+  }
   await exec
     .insertInto('webhook_deliveries')
     .values(
@@ -62,7 +94,7 @@ export async function recordEvent(
         url: endpoint.url,
         status: 'PENDING',
         attempt_count: 0,
-        next_attempt_at: nowIso,
+        ...due,
         held: 0,
         claim_token: null,
         claimed_until: null,

@@ -1,6 +1,7 @@
 /**
  * Partner accounts: credentials (pk_test_/sk_test_; the secret is encrypted at rest and returned in clear
- * only by createPartner and to the authentication check), IP allowlist, rate-limit overrides and wallets.
+ * only by createPartner and to the authentication check), IP allowlist, rate-limit overrides, wallets, and
+ * the partner's own voucher pools (seeded at creation) and test clock (engine/clock.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -9,6 +10,8 @@ import { MoneyFormatError, toMinor } from '../domain/money.ts';
 import type { C, PartnerCredentials } from '../engine.ts';
 import type { EngineContext } from './context.ts';
 import { invalid, notFound } from './errors.ts';
+import { shiftDueDeliveries } from './deliveries.ts';
+import { plantInitialStock } from './seed.ts';
 import { moveMoney, partnerWallets, renderTransaction, renderWallet } from './wallets.ts';
 
 export const OPEN_ALLOWLIST = ['0.0.0.0/0', '::/0'];
@@ -50,8 +53,12 @@ export async function createPartner(ctx: EngineContext, body: C['CreatePartnerRe
         ip_allowlist_json: JSON.stringify(allowlist),
         rate_limit_overrides_json: JSON.stringify(overrides),
         created_at: nowIso,
+        clock_offset_seconds: 0,
+        event_seq: 0,
+        stream_lease_until_ms: 0,
       })
       .execute();
+    await plantInitialStock(ctx, trx, id);
     for (const wallet of wallets) {
       if (wallet.balance > 0) {
         await moveMoney(ctx, trx, { partnerId: id, currency: wallet.currency, type: 'CREDIT', amountMinor: wallet.balance, orderId: null, description: 'Opening balance' });
@@ -82,6 +89,25 @@ export async function findPartnerByApiKey(ctx: EngineContext, apiKey: string): P
     ipAllowlist: JSON.parse(row.ip_allowlist_json) as string[],
     rateLimitOverrides: JSON.parse(row.rate_limit_overrides_json) as C['RateLimitOverrides'],
   };
+}
+
+/** 404 unless the partner exists. */
+export async function requirePartner(ctx: EngineContext, partnerId: string): Promise<void> {
+  const row = await ctx.db.selectFrom('partners').select('id').where('id', '=', partnerId).executeTakeFirst();
+  if (!row) throw notFound(`Partner ${partnerId} not found.`);
+}
+
+/** Moves the partner's test clock forward; the partner's open webhook deliveries come due with it. */
+export async function advancePartnerClock(ctx: EngineContext, partnerId: string, seconds: number): Promise<number> {
+  const offset = await ctx.db.transaction().execute(async (trx) => {
+    const moved = await ctx.partnerClocks.advance(trx, partnerId, seconds);
+    if (moved === undefined) throw notFound(`Partner ${partnerId} not found.`);
+    await shiftDueDeliveries(trx, partnerId, seconds);
+    return moved;
+  });
+  ctx.partnerClocks.moved(partnerId, offset);
+  ctx.outbox.notify();
+  return offset;
 }
 
 export async function fundWallet(ctx: EngineContext, partnerId: string, body: C['FundWalletRequest']): Promise<C['FundWalletResult']> {

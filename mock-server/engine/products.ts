@@ -1,4 +1,7 @@
-/** Catalog reads and quotes: categories, products, availability and charges, with a live delivery_time. */
+/**
+ * Catalog reads and quotes: categories, products, availability and charges, with a live delivery_time computed
+ * from the calling partner's own pools (on its clock: `ctx` is the partner's).
+ */
 import type { CatalogProduct } from '../domain/catalog-seed.ts';
 import { parseEnum, type DeliveryTime } from '../domain/enums.ts';
 import { formatMinor, numberToMinor } from '../domain/money.ts';
@@ -25,7 +28,7 @@ export function listCategories(ctx: EngineContext, query: PageQuery): ListResult
   return { items: all.slice(offset, offset + limit), total: all.length };
 }
 
-export async function listProducts(ctx: EngineContext, query: ProductQuery): Promise<ListResult<S['Product']>> {
+export async function listProducts(ctx: EngineContext, partnerId: string, query: ProductQuery): Promise<ListResult<S['Product']>> {
   const { limit, offset } = pageOf(query);
   const sort = query.sort ?? { field: 'id', direction: 'DESC' };
   const key = Object.hasOwn(SORT_FIELDS, sort.field) ? SORT_FIELDS[sort.field as keyof typeof SORT_FIELDS] : undefined;
@@ -47,24 +50,24 @@ export async function listProducts(ctx: EngineContext, query: ProductQuery): Pro
     return (x < y ? -1 : x > y ? 1 : a.id - b.id) * sign;
   });
   const page = matching.slice(offset, offset + limit);
-  const inStock = await productsInStock(ctx.db, page.map((p) => p.id), ctx.clock.today());
+  const inStock = await productsInStock(ctx.db, partnerId, page.map((p) => p.id), ctx.clock.today());
   return { items: page.map((p) => renderProduct(p, inStock.has(p.id) ? 'INSTANT' : 'DELAYED', false)), total: matching.length };
 }
 
-export async function getProduct(ctx: EngineContext, productId: number): Promise<S['Product']> {
+export async function getProduct(ctx: EngineContext, partnerId: string, productId: number): Promise<S['Product']> {
   const product = ctx.catalog.get(productId);
-  const inStock = await productInStock(ctx.db, product.id, ctx.clock.today());
+  const inStock = await productInStock(ctx.db, ctx.seedStock, partnerId, product.id, ctx.clock.today());
   return renderProduct(product, inStock ? 'INSTANT' : 'DELAYED', true);
 }
 
 /** INSTANT when every unit of a non-bulk order could come from the cache right now. */
 export async function poolDeliveryTime(ctx: EngineContext, pool: PoolKey, quantity: number): Promise<DeliveryTime> {
   if (isBulk(quantity)) return 'DELAYED';
-  const available = await availableCount(ctx.db, pool, ctx.clock.today(), quantity);
+  const available = await availableCount(ctx.db, ctx.seedStock, pool, ctx.clock.today(), quantity);
   return available >= quantity ? 'INSTANT' : 'DELAYED';
 }
 
-export async function checkAvailability(ctx: EngineContext, productId: number, body: S['AvailabilityRequest']): Promise<S['Availability']> {
+export async function checkAvailability(ctx: EngineContext, partnerId: string, productId: number, body: S['AvailabilityRequest']): Promise<S['Availability']> {
   const product = ctx.catalog.get(productId);
   const base = { product_id: product.id, denomination: body.denomination, quantity: body.quantity };
   const amountMinor = numberToMinor(body.denomination);
@@ -74,18 +77,18 @@ export async function checkAvailability(ctx: EngineContext, productId: number, b
     reason = `denomination ${formatMinor(amountMinor)} is not offered; denominations: ${describeDenominations(product)}`;
   } else if (body.quantity > MAX_QUANTITY) reason = `quantity is above the per-order maximum of ${MAX_QUANTITY}`;
   if (reason !== undefined || amountMinor === undefined) return { ...base, is_available: false, delivery_time: 'DELAYED', reason: reason ?? null };
-  const deliveryTime = await poolDeliveryTime(ctx, { productId: product.id, amountMinor, currency: product.currency }, body.quantity);
+  const deliveryTime = await poolDeliveryTime(ctx, { partnerId, productId: product.id, amountMinor, currency: product.currency }, body.quantity);
   return { ...base, is_available: true, delivery_time: deliveryTime, reason: null };
 }
 
-export async function calculateCharges(ctx: EngineContext, body: S['ChargesRequest']): Promise<S['Charges']> {
+export async function calculateCharges(ctx: EngineContext, partnerId: string, body: S['ChargesRequest']): Promise<S['Charges']> {
   const line = resolveLine(ctx.catalog, body);
-  const deliveryTime = await poolDeliveryTime(ctx, poolOf(line), line.quantity);
+  const deliveryTime = await poolDeliveryTime(ctx, poolOf(partnerId, line), line.quantity);
   return renderCharges(line, deliveryTime);
 }
 
-export function poolOf(line: OrderLine): PoolKey {
-  return { productId: line.product.id, amountMinor: line.amountMinor, currency: line.product.currency };
+export function poolOf(partnerId: string, line: OrderLine): PoolKey {
+  return { partnerId, productId: line.product.id, amountMinor: line.amountMinor, currency: line.product.currency };
 }
 
 function renderCharges(line: OrderLine, deliveryTime: DeliveryTime): S['Charges'] {

@@ -1,18 +1,19 @@
 /**
- * pumpInventory: loads generated vouchers into a (product, amount, currency) pool, like the 30-minute
- * production pump. With DISABLE_AUTO_ORDER_RETRY off, the open orders of that product and denomination are
- * then retried from the cache, oldest first, until the pool runs dry (for an ALLOW_AUTO_VENDOR_FULFILL
- * product the misses go to its vendor, so every open order is served). One transaction, retried orders'
- * webhook events included.
+ * pumpInventory: loads generated vouchers into a partner's (product, amount, currency) pool, like the 30-minute
+ * production pump — one partner's, or every existing partner's (`count` each). With DISABLE_AUTO_ORDER_RETRY
+ * off, each pumped partner's open orders of that product and denomination are then retried from its cache,
+ * oldest first, until the pool runs dry (for an ALLOW_AUTO_VENDOR_FULFILL product the misses go to its vendor,
+ * so every open order is served). One transaction, retried orders' webhook events included.
  */
 import { formatMinor, MoneyFormatError, toMinor } from '../domain/money.ts';
 import { findDenomination } from '../domain/pricing.ts';
 import type { C } from '../engine.ts';
-import type { EngineContext } from './context.ts';
+import type { EngineContext, Executor } from './context.ts';
 import { invalid } from './errors.ts';
 import { progressOrder } from './fulfillment.ts';
 import { availableCount, insertVouchers, mintVouchers, voucherExpiry, type PoolKey } from './inventory.ts';
 import { describeDenominations } from './order-line.ts';
+import { requirePartner } from './partners.ts';
 import { recordOrderChange } from './outbox.ts';
 import { readSettings } from './settings.ts';
 
@@ -37,39 +38,53 @@ export async function pumpInventory(ctx: EngineContext, body: C['PumpInventoryRe
   if (body.expiry && !(/^\d{4}-\d{2}-\d{2}$/.test(body.expiry) && !Number.isNaN(Date.parse(body.expiry)))) problems.push('expiry must be a date (YYYY-MM-DD)');
   if (problems.length) throw invalid(...problems);
 
-  const pool: PoolKey = { productId: product.id, amountMinor, currency };
+  if (body.partner_id) await requirePartner(ctx, body.partner_id);
+  const partnerIds = body.partner_id ? [body.partner_id] : (await ctx.db.selectFrom('partners').select('id').orderBy('id').execute()).map((p) => p.id);
+  const partners = await Promise.all(partnerIds.map((id) => ctx.forPartner(id)));
   return ctx.db.transaction().execute(async (trx) => {
-    const expiry = body.expiry === undefined ? voucherExpiry(product, ctx.clock.now()) : body.expiry;
-    const minted = mintVouchers(ctx, product, amountMinor, body.count, { status: 'AVAILABLE', source: 'CACHE', expiry });
-    await insertVouchers(trx, minted.map((m) => m.row));
-
-    const retried: string[] = [];
     const settings = await readSettings(trx);
-    if (!settings.disable_auto_order_retry) {
-      const vendorFallback = settings.allow_auto_vendor_fulfill.includes(product.id);
-      const open = await trx
-        .selectFrom('orders')
-        .selectAll()
-        .where('status', 'in', ['PENDING', 'PARTIALLY_DELIVERED'])
-        .where('product_id', '=', product.id)
-        .where('amount_minor', '=', amountMinor)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
-      for (const order of open) {
-        if (!vendorFallback && (await availableCount(trx, pool, ctx.clock.today(), 1)) === 0) break;
-        const progress = await progressOrder(ctx, trx, order);
-        await recordOrderChange(ctx, trx, order, progress.order);
-        if (progress.delivered > 0) retried.push(order.id);
-      }
+    const retried: string[] = [];
+    let available = 0;
+    for (const [i, partnerId] of partnerIds.entries()) {
+      const pctx = partners[i]!;
+      const pool: PoolKey = { partnerId, productId: product.id, amountMinor, currency };
+      const expiry = body.expiry === undefined ? voucherExpiry(product, pctx.clock.now()) : body.expiry;
+      const minted = mintVouchers(pctx, product, amountMinor, body.count, { partnerId, status: 'AVAILABLE', source: 'CACHE', expiry });
+      await insertVouchers(trx, minted.map((m) => m.row));
+      if (!settings.disable_auto_order_retry) retried.push(...(await retryOpenOrders(pctx, trx, pool, settings.allow_auto_vendor_fulfill.includes(product.id))));
+      available += await availableCount(trx, pctx.seedStock, pool, pctx.clock.today());
     }
     return {
+      partner_id: body.partner_id ?? null,
+      partners: partnerIds.length,
       product_id: product.id,
       amount: formatMinor(amountMinor),
       currency,
-      added: minted.length,
-      available: await availableCount(trx, pool, ctx.clock.today()),
+      added: body.count * partnerIds.length,
+      available,
       retried_order_ids: retried,
     };
   });
+}
+
+/** The partner's open orders of the pool, oldest first, from its cache until it runs dry (for an auto-vendor product, every one). */
+async function retryOpenOrders(ctx: EngineContext, trx: Executor, pool: PoolKey, vendorFallback: boolean): Promise<string[]> {
+  const retried: string[] = [];
+  const open = await trx
+    .selectFrom('orders')
+    .selectAll()
+    .where('partner_id', '=', pool.partnerId)
+    .where('status', 'in', ['PENDING', 'PARTIALLY_DELIVERED'])
+    .where('product_id', '=', pool.productId)
+    .where('amount_minor', '=', pool.amountMinor)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  for (const order of open) {
+    if (!vendorFallback && (await availableCount(trx, ctx.seedStock, pool, ctx.clock.today(), 1)) === 0) break;
+    const progress = await progressOrder(ctx, trx, order);
+    await recordOrderChange(ctx, trx, order, progress.order);
+    if (progress.delivered > 0) retried.push(order.id);
+  }
+  return retried;
 }

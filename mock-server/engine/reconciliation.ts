@@ -55,7 +55,11 @@ export async function getReconciliation(ctx: EngineContext, partnerId: string, d
  * Reports the order's first delivered voucher that has no drift yet as drifted (409 when there is none), and
  * emits `reconciliation.drift` (flag permitting) in the same transaction.
  */
-export async function injectReconciliationDrift(ctx: EngineContext, body: C['ReconciliationDriftRequest']): Promise<C['InjectedDrift']> {
+export async function injectReconciliationDrift(base: EngineContext, body: C['ReconciliationDriftRequest']): Promise<C['InjectedDrift']> {
+  const owner = await base.db.selectFrom('orders').select('partner_id').where('id', '=', body.order_id).executeTakeFirst();
+  if (!owner) throw notFound(`Order ${body.order_id} not found.`);
+  // Detected on the order's partner's clock, as its event is.
+  const ctx = await base.forPartner(owner.partner_id);
   return ctx.db.transaction().execute(async (trx) => {
     const order = await findOrder(trx, body.order_id);
     if (!order) throw notFound(`Order ${body.order_id} not found.`);

@@ -11,7 +11,7 @@
  */
 import { prepare } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
-import type { C, ListResult, RequestLogQuery } from '../engine.ts';
+import type { C, ListResult, RequestLogQuery, RequestTailQuery } from '../engine.ts';
 import type { EngineContext } from './context.ts';
 import { invalid } from './errors.ts';
 import { pageOf } from './pagination.ts';
@@ -134,7 +134,29 @@ export class RequestLog {
     ]);
     return { items: rows.map((r) => JSON.parse(r.entry_json) as C['RequestLogEntry']), total: Number(count.n) };
   }
+
+  /**
+   * One partner's entries in arrival order (ids are ULIDs of the time each entry was recorded): the last `limit`,
+   * or the first `limit` after `after`. A follower passes the last id it saw; entries another instance records
+   * a moment late may sort before it, which is why `starship logs --follow` asks again from a little earlier.
+   */
+  async tail(partnerId: string, query: RequestTailQuery): Promise<{ items: C['RequestLogEntry'][]; hasMore: boolean }> {
+    await this.flush();
+    const limit = query.limit ?? TAIL_LIMIT;
+    let base = this.ctx.db.selectFrom('request_log').select('entry_json').where('partner_id', '=', partnerId);
+    if (query.operation_id) base = base.where('operation_id', '=', query.operation_id);
+    if (query.trace_id) base = base.where('trace_id', '=', query.trace_id);
+    const rows =
+      query.after === undefined
+        ? (await base.orderBy('id', 'desc').limit(limit + 1).execute()).reverse()
+        : await base.where('id', '>', query.after).orderBy('id').limit(limit + 1).execute();
+    const hasMore = rows.length > limit;
+    const page = query.after === undefined ? rows.slice(rows.length - Math.min(rows.length, limit)) : rows.slice(0, limit);
+    return { items: page.map((r) => JSON.parse(r.entry_json) as C['RequestLogEntry']), hasMore: query.after === undefined ? false : hasMore };
+  }
 }
+
+const TAIL_LIMIT = 50;
 
 function newBatch(): Batch {
   let settle!: Batch['settle'];

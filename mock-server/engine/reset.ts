@@ -1,13 +1,12 @@
 /**
  * resetSandbox: back to a freshly started sandbox in one transaction. Deleted: every partner (with its
- * wallets, ledger, orders, webhook endpoints, events, deliveries, drifts and idempotency records), every
- * voucher, fault (request and delivery faults), request-log entry and shared rate-limit window. Restored:
- * the initial inventory (the same pools as on first start, new codes), the default settings and the clock
- * (offset 0). Kept: the catalog and the encryption key. Partners, including any the
- * server created at startup, must be created again.
+ * wallets, ledger, orders, voucher pools, test clock, webhook endpoints, events, deliveries, drifts and
+ * idempotency records), every voucher, fault (request and delivery faults), request-log entry and shared
+ * rate-limit window. Restored: the default settings and the sandbox-wide clock (offset 0). Kept: the catalog
+ * and the encryption key. Partners, including any the server created at startup, must be created again (each
+ * starts with the initial stock).
  */
 import type { EngineContext } from './context.ts';
-import { restockInitialInventory } from './seed.ts';
 import { SETTING_KEYS } from './settings.ts';
 
 const WIPED = [
@@ -24,6 +23,7 @@ const WIPED = [
   'order_items',
   'orders',
   'wallets',
+  'inventory_seed',
   'partners',
   'inventory_vouchers',
   'rate_limit_windows',
@@ -34,12 +34,13 @@ export async function resetSandbox(ctx: EngineContext): Promise<void> {
     await ctx.db.transaction().execute(async (trx) => {
       for (const table of WIPED) await trx.deleteFrom(table).execute();
       await trx.deleteFrom('settings').where('key', 'in', SETTING_KEYS).execute();
-      await ctx.clock.setOffset(trx, 0);
-      await restockInitialInventory(ctx, trx, ctx.catalog);
+      await ctx.sandboxClock.setOffset(trx, 0);
     });
   } catch (error) {
     // The transaction rolled back, so the clock offset it set in memory must follow.
-    await ctx.clock.load(ctx.db);
+    await ctx.sandboxClock.load(ctx.db);
     throw error;
   }
+  ctx.partnerClocks.forget();
+  ctx.seedStock.forget();
 }

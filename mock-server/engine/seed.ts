@@ -1,19 +1,16 @@
 /**
  * First-start seeding and the key check. The catalog (domain/catalog-seed.ts) is written once; its initial
- * inventory is minted once the key is known (recorded by a settings marker, so a crash between the two
- * steps is repaired on the next start); `restockInitialInventory` is also what a reset uses to put the
- * cache back.
+ * inventory is every partner's starting stock (seed-stock.ts), planted when a partner is created.
  * A known value encrypted with the key is stored on first start, so a sandbox reopened with another key
  * fails at startup with a clear message instead of at the first voucher it cannot decrypt.
  */
 import { generateCatalog, type Catalog as SeedCatalog } from '../domain/catalog-seed.ts';
 import { DecryptionError } from '../domain/voucher-crypto.ts';
-import { toProductRow, type Catalog } from './catalog.ts';
+import { toProductRow } from './catalog.ts';
 import type { EngineContext, Executor } from './context.ts';
-import { insertVouchers, mintVouchers, voucherExpiry } from './inventory.ts';
+import { voucherExpiry } from './inventory.ts';
 
 const KEY_CHECK = 'key_check';
-const INITIAL_STOCK = 'initial_stock_at';
 const KEY_CHECK_PLAINTEXT = 'starship-sandbox';
 
 /** Writes the catalog into an empty database; a no-op once seeded. */
@@ -38,21 +35,20 @@ export async function seedCatalog(exec: Executor, seed: () => SeedCatalog = gene
   return true;
 }
 
-/** Mints the initial stock the first time the engine starts on this database. */
-export async function ensureInitialStock(ctx: EngineContext, exec: Executor): Promise<void> {
-  const marker = await exec.selectFrom('settings').select('key').where('key', '=', INITIAL_STOCK).executeTakeFirst();
-  if (marker) return;
-  await restockInitialInventory(ctx, exec, ctx.catalog);
-  await exec.insertInto('settings').values({ key: INITIAL_STOCK, value_json: JSON.stringify(ctx.clock.nowIso()) }).execute();
+/** Plants a partner's initial stock; `ctx` is the partner's (its clock dates the vouchers' expiry). */
+export async function plantInitialStock(ctx: EngineContext, exec: Executor, partnerId: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.seedStock.plant(exec, partnerId, (productId) => voucherExpiry(ctx.catalog.get(productId), now));
 }
 
-export async function restockInitialInventory(ctx: EngineContext, exec: Executor, catalog: Catalog, seed: SeedCatalog = generateCatalog()): Promise<void> {
-  const now = ctx.clock.now();
-  for (const pool of seed.inventory) {
-    const product = catalog.get(pool.productId);
-    const minted = mintVouchers(ctx, product, pool.amountMinor, pool.count, { status: 'AVAILABLE', source: 'CACHE', expiry: voucherExpiry(product, now) });
-    await insertVouchers(exec, minted.map((m) => m.row));
-  }
+/** Partners created before pools were per partner have no seed yet: they get the initial stock now. */
+export async function plantMissingStock(ctx: EngineContext, exec: Executor): Promise<void> {
+  const unseeded = await exec
+    .selectFrom('partners')
+    .select('id')
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('inventory_seed').select('inventory_seed.partner_id').whereRef('inventory_seed.partner_id', '=', 'partners.id'))))
+    .execute();
+  for (const { id } of unseeded) await plantInitialStock(await ctx.forPartner(id), exec, id);
 }
 
 /** Stores the key check on first start; afterwards verifies the key against it. */

@@ -1,19 +1,21 @@
 /**
- * Every sandbox control operation (openapi/sandbox.yaml), by operationId, on top of the engine. Webhook
- * deliveries come from the engine's outbox and dispatcher: listed with every attempt, replayed on demand
- * (the replay waits for its one send, at most 5 s), and made to misbehave with injectWebhookFault.
+ * Every operator operation of the sandbox control API (openapi/sandbox.yaml; the test helpers are in
+ * test-helper-routes.ts), by operationId, on top of the engine. Webhook deliveries come from the engine's
+ * outbox and dispatcher: listed with every attempt, replayed on demand (the replay waits for its one send, at
+ * most 5 s), and made to misbehave with injectWebhookFault.
  */
 import type { RequestHandler } from 'express';
-import type { SandboxHandlers } from '@starship/spec/sandbox-operations';
+import type { SandboxHandlers, SandboxOperationId } from '@starship/spec/sandbox-operations';
 import type { Engine } from '../engine.ts';
 import { pageResponse } from './pagination.ts';
 import { dispatch } from './send.ts';
+import type { TestHelperOperationId } from './test-helper-routes.ts';
 
 export interface ControlContext {
   engine: Engine;
 }
 
-export const controlHandlers: SandboxHandlers<ControlContext> = {
+export const controlHandlers: Pick<SandboxHandlers<ControlContext>, Exclude<SandboxOperationId, TestHelperOperationId>> = {
   createPartner: async ({ body }, { engine }) => ({ status: 201, body: await engine.createPartner(body) }),
   fundWallet: async ({ path, body }, { engine }) => ({ status: 200, body: await engine.fundWallet(path.partner_id, body) }),
   pumpInventory: async ({ body }, { engine }) => ({ status: 200, body: await engine.pumpInventory(body) }),
@@ -24,8 +26,8 @@ export const controlHandlers: SandboxHandlers<ControlContext> = {
   }),
   cancelOrder: async ({ path, body }, { engine }) => ({ status: 200, body: await engine.cancelOrder(path.order_id, body ?? {}) }),
   failOrder: async ({ path, body }, { engine }) => ({ status: 200, body: await engine.failOrder(path.order_id, body ?? {}) }),
-  getClock: async (_request, { engine }) => ({ status: 200, body: await engine.getClock() }),
-  advanceClock: async ({ body }, { engine }) => ({ status: 200, body: await engine.advanceClock(body.seconds) }),
+  getClock: async ({ query }, { engine }) => ({ status: 200, body: await engine.getClock(query.partner_id) }),
+  advanceClock: async ({ body }, { engine }) => ({ status: 200, body: await engine.advanceClock(body.seconds, body.partner_id) }),
   injectFault: async ({ body }, { engine }) => ({ status: 201, body: await engine.injectFault(body) }),
   listRequests: async ({ query }, { engine }) => pageResponse(await engine.listRequests(query), query),
   setWalletThreshold: async ({ path, body }, { engine }) => ({ status: 200, body: await engine.setWalletThreshold(path.partner_id, path.currency, body) }),

@@ -15,6 +15,8 @@ export interface Operation {
   path: string;
   rateLimitClass: string;
   idempotencyKey: 'REQUIRED' | 'OPTIONAL' | 'NONE';
+  /** `security: []`: served without credentials (the report-signing key). */
+  public: boolean;
   /** Dereferenced parameters (path item's and operation's). */
   parameters: Json[];
   /** Schema of the application/json request body, if any. */
@@ -76,6 +78,7 @@ export function buildOperationTable(doc: OpenApiDocument): OperationTable {
         path,
         rateLimitClass: typeof op['x-starship-rate-limit-class'] === 'string' ? op['x-starship-rate-limit-class'] : 'DEFAULT',
         idempotencyKey: idempotency ? (idempotency.required === true ? 'REQUIRED' : 'OPTIONAL') : 'NONE',
+        public: Array.isArray(op.security) && op.security.length === 0,
         parameters,
       };
       if (isObject(media) && media.schema !== undefined) operation.bodySchema = media.schema;

@@ -21,11 +21,11 @@ export interface PartnerContext {
 
 export const partnerHandlers: StarshipHandlers<PartnerContext> = {
   listCategories: async ({ query }, { engine }) => pageResponse(await engine.listCategories(query), query),
-  listProducts: async ({ query }, { engine }) => pageResponse(await engine.listProducts(query), query),
-  getProduct: async ({ path }, { engine }) => ({ status: 200, body: await engine.getProduct(path.product_id) }),
-  checkProductAvailability: async ({ path, body }, { engine }) => ({
+  listProducts: async ({ query }, { engine, partnerId }) => pageResponse(await engine.listProducts(partnerId, query), query),
+  getProduct: async ({ path }, { engine, partnerId }) => ({ status: 200, body: await engine.getProduct(partnerId, path.product_id) }),
+  checkProductAvailability: async ({ path, body }, { engine, partnerId }) => ({
     status: 200,
-    body: await engine.checkAvailability(path.product_id, body),
+    body: await engine.checkAvailability(partnerId, path.product_id, body),
   }),
   calculateCharges: async ({ body }, { engine, partnerId }) => ({
     status: 200,

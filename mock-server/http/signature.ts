@@ -1,6 +1,6 @@
 /**
  * HMAC request signatures on writes, verified with the SDK's own verifier (sdk/signing.ts) over the exact
- * bytes received and the path as sent (`req.originalUrl`), against the sandbox's virtual clock. The verdict
+ * bytes received and the path as sent (`req.originalUrl`), against real time (the clock given). The verdict
  * keeps the canonical string the server computed, so a partner can diff it against theirs; it never holds
  * the secret or the expected signature.
  */
@@ -43,7 +43,7 @@ function diagnosis(reason: string, req: Request, rawBody: Buffer, partner: Partn
   }
 }
 
-export function requestSignature(clock: Clock, toleranceSeconds: number): RequestHandler {
+export function requestSignature(clock: Pick<Clock, 'nowSeconds'>, toleranceSeconds: number): RequestHandler {
   return (req, res, next) => {
     if (!isWriteMethod(req.method)) return next();
     const ctx = contextOf(res);

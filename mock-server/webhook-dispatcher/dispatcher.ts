@@ -1,6 +1,8 @@
 /**
  * Delivers the outbox: claims due deliveries (engine/deliveries.ts), POSTs each one signed (send.ts), records
- * every attempt and schedules the retry (domain/webhook-rules.ts). Due-ness is judged on the sandbox clock.
+ * every attempt and schedules the retry (domain/webhook-rules.ts). Due-ness is judged on the sandbox-wide
+ * clock; attempts are dated and retries scheduled on the delivery's partner's clock. Signatures carry real time
+ * (`t=`), because receivers check them against their own clocks.
  *
  * The loop costs nothing while there is nothing to send: it wakes when an event enters the outbox or the clock
  * moves (EngineContext.outbox), after each finished send, and on a 1 s timer (retries coming due in real
@@ -39,7 +41,8 @@ export interface DispatcherOptions {
   onError?: (error: unknown) => void;
 }
 
-type TargetLookup = (webhookId: string) => ReturnType<typeof deliveryTarget>;
+/** The endpoint's URL and signing secrets now (a rotated secret's 24 h are on the partner's clock). */
+type TargetLookup = (ctx: EngineContext, webhookId: string) => ReturnType<typeof deliveryTarget>;
 
 const DEFAULT_DELAY_SECONDS: Partial<Record<WebhookFaultKind, number>> = { DELAY: 60, OUT_OF_ORDER: 300, STALE_TIMESTAMP: 600 };
 
@@ -93,12 +96,16 @@ export class WebhookDispatcher {
     await this.#whenIdle();
   }
 
-  /** Sends the delivery's event again now, outside its schedule, and returns it with the new attempt. */
-  async replay(deliveryId: string): Promise<C['WebhookDelivery']> {
-    const delivery = await findDelivery(this.ctx, deliveryId);
-    const [payload] = (await payloadsOf(this.ctx, [delivery.event_id])).values();
-    await recordReplay(this.ctx, deliveryId, await this.#attempt(delivery, payload!, null, (id) => deliveryTarget(this.ctx, id)));
-    const [rendered] = await renderDeliveries(this.ctx, [await findDelivery(this.ctx, deliveryId)]);
+  /**
+   * Sends the delivery's event again now, outside its schedule, and returns it with the new attempt. With
+   * `partnerId` (a test helper) another partner's delivery is the same 404 as a missing one.
+   */
+  async replay(deliveryId: string, partnerId?: string): Promise<C['WebhookDelivery']> {
+    const delivery = await findDelivery(this.ctx, deliveryId, partnerId);
+    const ctx = await this.ctx.forPartner(delivery.partner_id);
+    const [payload] = (await payloadsOf(ctx, [delivery.event_id])).values();
+    await recordReplay(ctx, deliveryId, await this.#attempt(ctx, delivery, payload!, null, deliveryTarget));
+    const [rendered] = await renderDeliveries(ctx, [await findDelivery(ctx, deliveryId)]);
     return rendered!;
   }
 
@@ -133,14 +140,21 @@ export class WebhookDispatcher {
     // Looked up once per batch: most batches go to few endpoints, and most have no fault armed.
     const faultsArmed = await anyWebhookFaultArmed(this.ctx);
     const targets = new Map<string, ReturnType<typeof deliveryTarget>>();
-    const targetOf = (webhookId: string) => {
+    const targetOf: TargetLookup = (ctx, webhookId) => {
       let target = targets.get(webhookId);
-      if (!target) targets.set(webhookId, (target = deliveryTarget(this.ctx, webhookId)));
+      if (!target) targets.set(webhookId, (target = deliveryTarget(ctx, webhookId)));
       return target;
+    };
+    const partners = new Map<string, Promise<EngineContext>>();
+    const contextOf = (partnerId: string) => {
+      let ctx = partners.get(partnerId);
+      if (!ctx) partners.set(partnerId, (ctx = this.ctx.forPartner(partnerId)));
+      return ctx;
     };
     for (const delivery of claimed) {
       this.#inFlight += 1;
-      this.#deliver(delivery, payloads.get(delivery.event_id)!, faultsArmed, targetOf)
+      contextOf(delivery.partner_id)
+        .then((ctx) => this.#deliver(ctx, delivery, payloads.get(delivery.event_id)!, faultsArmed, targetOf))
         .catch((error: unknown) => this.#onError(error))
         .finally(() => {
           this.#inFlight -= 1;
@@ -152,44 +166,52 @@ export class WebhookDispatcher {
     return claimed.length === free;
   }
 
-  async #deliver(delivery: DeliveryRow, payload: string, faultsArmed: boolean, targetOf: TargetLookup): Promise<void> {
-    const fault = faultsArmed ? await takeWebhookFault(this.ctx, delivery) : undefined;
+  /** `ctx` is the delivery's partner's: its clock dates the attempts and schedules the retry. */
+  async #deliver(ctx: EngineContext, delivery: DeliveryRow, payload: string, faultsArmed: boolean, targetOf: TargetLookup): Promise<void> {
+    const fault = faultsArmed ? await takeWebhookFault(ctx, delivery) : undefined;
     if (fault?.kind === 'DELAY' || fault?.kind === 'OUT_OF_ORDER') {
       const held = fault.kind === 'OUT_OF_ORDER';
       if (held) this.#holding.add(delivery.webhook_id);
-      await postpone(this.ctx, delivery.id, this.#token, fault.delay_seconds ?? DEFAULT_DELAY_SECONDS[fault.kind]!, held);
+      await postpone(ctx, delivery.id, this.#token, fault.delay_seconds ?? DEFAULT_DELAY_SECONDS[fault.kind]!, held);
       return;
     }
     let outcomes: AttemptOutcome[];
     try {
-      outcomes = await this.#attempt(delivery, payload, fault ?? null, targetOf, this.#abort.signal);
+      outcomes = await this.#attempt(ctx, delivery, payload, fault ?? null, targetOf, this.#abort.signal);
     } catch (error) {
       if (!this.#abort.signal.aborted) throw error;
-      await releaseClaim(this.ctx, delivery.id, this.#token);
+      await releaseClaim(ctx, delivery.id, this.#token);
       return;
     }
-    await recordAttempts(this.ctx, delivery, this.#token, outcomes);
-    if (this.#holding.delete(delivery.webhook_id)) await releaseHeld(this.ctx, delivery.webhook_id);
+    await recordAttempts(ctx, delivery, this.#token, outcomes);
+    if (this.#holding.delete(delivery.webhook_id)) await releaseHeld(ctx, delivery.webhook_id);
   }
 
   /** One send (two for DUPLICATE) to the endpoint as it is now; a deleted or disabled endpoint gets none. */
-  async #attempt(delivery: DeliveryRow, payload: string, armed: C['WebhookFault'] | null, targetOf: TargetLookup, signal?: AbortSignal): Promise<AttemptOutcome[]> {
+  async #attempt(
+    ctx: EngineContext,
+    delivery: DeliveryRow,
+    payload: string,
+    armed: C['WebhookFault'] | null,
+    targetOf: TargetLookup,
+    signal?: AbortSignal,
+  ): Promise<AttemptOutcome[]> {
     const fault = armed?.kind ?? null;
-    const target = await targetOf(delivery.webhook_id);
+    const target = await targetOf(ctx, delivery.webhook_id);
     if (!target || target.status !== 'ACTIVE') {
       const error = target ? 'Endpoint is DISABLED: not sent' : 'Endpoint was deleted: not sent';
-      return [{ at: this.ctx.clock.nowIso(), statusCode: null, latencyMs: 0, error, fault }];
+      return [{ at: ctx.clock.nowIso(), statusCode: null, latencyMs: 0, error, fault }];
     }
     const stale = fault === 'STALE_TIMESTAMP' ? (armed?.delay_seconds ?? DEFAULT_DELAY_SECONDS.STALE_TIMESTAMP!) : 0;
     const send = async () => {
-      const at = this.ctx.clock.nowIso();
+      const at = ctx.clock.nowIso();
       const result = await sendWebhook({
         url: target.url,
         body: payload,
         eventId: delivery.event_id,
         eventType: delivery.event_type,
         secrets: fault === 'FORGED_SIGNATURE' ? [`whsec_forged_${randomBytes(12).toString('hex')}`] : target.secrets,
-        timestamp: this.ctx.clock.nowSeconds() - stale,
+        timestamp: Math.floor(Date.now() / 1000) - stale,
         ...(signal ? { signal } : {}),
       });
       return { at, ...result, fault };
