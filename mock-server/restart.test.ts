@@ -16,6 +16,7 @@ test('orders, wallets, idempotency keys, the clock and the demo partner are stil
     let orderId: string;
     let balance: string;
     let partnerKey: string;
+    let partnerId: string;
     const demo = first.sandbox.demoPartner;
     const body = JSON.stringify({ product_id: 2001, amount: '15.00', quantity: 1, currency: 'USD' });
     try {
@@ -27,6 +28,8 @@ test('orders, wallets, idempotency keys, the clock and the demo partner are stil
       orderId = placed.body.id;
       balance = (await client.v1.wallets.list()).items.find((w) => w.currency === 'USD')!.balance;
       await first.admin('POST', '/clock/advance', { seconds: 3600 });
+      await first.admin('POST', '/clock/advance', { seconds: 7200, partner_id: partner.partner_id });
+      partnerId = partner.partner_id;
       first.assertConforming();
     } finally {
       await first.close();
@@ -38,11 +41,13 @@ test('orders, wallets, idempotency keys, the clock and the demo partner are stil
       assert.deepEqual(second.sandbox.demoPartner, demo, 'the same demo partner, not a new one');
       const clock = await second.admin('GET', '/clock');
       assert.ok(clock.offset_seconds >= 3600);
+      const partnerClock = await second.admin('GET', `/clock?partner_id=${partnerId}`);
+      assert.equal(partnerClock.offset_seconds - clock.offset_seconds, 7200, "the partner's own clock survives too");
 
       const restored = await second.sandbox.engine.findPartnerByApiKey(partnerKey);
       assert.ok(restored, 'the partner from before the restart still authenticates');
       const headers = { 'X-API-Key': partnerKey, 'X-API-Secret': restored.apiSecret };
-      const signed = signRequest({ secret: restored.apiSecret, method: 'POST', path: '/api/v1/orders', body, timestamp: second.sandbox.engine.clock.nowSeconds() });
+      const signed = signRequest({ secret: restored.apiSecret, method: 'POST', path: '/api/v1/orders', body });
       const replay = await second.fetch(`${second.baseUrl}/orders`, {
         method: 'POST',
         headers: { ...headers, ...signed.headers, 'Content-Type': 'application/json', 'Idempotency-Key': 'survives' },

@@ -21,7 +21,6 @@ before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'starship-bad-input-'));
   sandbox = await spawnSandbox({ db: path.join(dir, 'sandbox.db') });
   const client = new SandboxClient(sandbox.origin, sandbox.adminToken);
-  await client.syncClock();
   figures = await runBadInput({ client, ...BAD_INPUT, serverLog: () => sandbox.output().stderr });
   client.agent.destroy();
 });

@@ -1,8 +1,8 @@
 /**
  * Concurrency scenarios over real HTTP: (1) 500 concurrent POST /orders sharing one Idempotency-Key make
  * one order and one debit, every other answer being a replay (200, Idempotent-Replayed) or 409
- * E_IDEMPOTENCY_KEY_IN_USE; (2) 2,000 concurrent orders from four partners against a pool of exactly
- * 1,000 vouchers deliver exactly 1,000 units, no voucher code twice, and every wallet equals its ledger.
+ * E_IDEMPOTENCY_KEY_IN_USE; (2) 2,000 concurrent orders from four partners against their pools of exactly
+ * 1,000 vouchers in all deliver exactly 1,000 units, no voucher code twice, and every wallet equals its ledger.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -45,7 +45,6 @@ const PRODUCT = 2001;
 
 export async function runIdempotencyRace(origin: string, adminToken: string, concurrency = 500): Promise<IdempotencyFigures> {
   const client = new SandboxClient(origin, adminToken, keepAliveAgent(concurrency));
-  await client.syncClock();
   const partner = await client.createPartner({ rate_limit_overrides: UNLIMITED });
   const body = { product_id: PRODUCT, amount: '6.00', quantity: 1 };
   await client.control.pumpInventory({ body: { product_id: PRODUCT, amount: '6.00', currency: 'USD', count: 1 } });
@@ -99,7 +98,6 @@ async function inBatches<T, R>(items: T[], concurrency: number, run: (item: T) =
 export async function runVoucherPool(origin: string, adminToken: string, options: { orders?: number; pool?: number; partners?: number } = {}): Promise<PoolFigures> {
   const { orders = 2_000, pool = 1_000, partners: partnerCount = 4 } = options;
   const client = new SandboxClient(origin, adminToken, keepAliveAgent(orders));
-  await client.syncClock();
   const amount = '9.00';
   const violations: string[] = [];
   // The pool must be exactly `pool` vouchers: nothing of this denomination in stock before (availability
@@ -110,8 +108,14 @@ export async function runVoucherPool(origin: string, adminToken: string, options
   for (let i = 0; i < partnerCount; i++) partners.push(await client.createPartner({ rate_limit_overrides: UNLIMITED }));
   const before = await client.partner(partners[0]!, 'POST', `/products/${PRODUCT}/availability`, { denomination: 9, quantity: 1 });
   if (before.json?.delivery_time !== 'DELAYED') violations.push(`denomination ${amount} was in stock before the pump: ${before.text}`);
-  const pumped = await client.control.pumpInventory({ body: { product_id: PRODUCT, amount, currency: 'USD', count: pool } });
-  if (pumped.available !== pool) violations.push(`the pump left ${pumped.available} available, not ${pool}`);
+  // Every partner has its own pool: `pool` units in all, an equal share in each partner's, so each share is
+  // contended by that partner's concurrent orders.
+  let available = 0;
+  for (const [i, partner] of partners.entries()) {
+    const share = Math.floor(pool / partnerCount) + (i < pool % partnerCount ? 1 : 0);
+    available += (await client.control.pumpInventory({ body: { partner_id: partner.partner_id, product_id: PRODUCT, amount, currency: 'USD', count: share } })).available;
+  }
+  if (available !== pool) violations.push(`the pumps left ${available} available, not ${pool}`);
 
   const started = performance.now();
   const replies = await Promise.all(

@@ -108,7 +108,6 @@ export async function runCrash(options: { runs?: number; killAfterOk?: number } 
   let sandbox = await spawnSandbox({ db });
   try {
     let client = new SandboxClient(sandbox.origin, sandbox.adminToken, keepAliveAgent(WORKERS));
-    await client.syncClock();
     const partner = await client.createPartner({ rate_limit_overrides: UNLIMITED });
     // Subscribed to every status a placement can land in, so every order must have an event in the outbox.
     const hook = await client.partner(partner, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/crash', events: ['order.delivered', 'order.partially_delivered', 'order.pending'] });
@@ -126,7 +125,6 @@ export async function runCrash(options: { runs?: number; killAfterOk?: number } 
 
       sandbox = await spawnSandbox({ db });
       client = new SandboxClient(sandbox.origin, sandbox.adminToken, keepAliveAgent(WORKERS));
-      await client.syncClock();
       const ledger = await readLedger(client, partner);
       const byId = new Map(ledger.orders.map((o) => [o.id, o]));
       for (const entry of sent.filter((s) => s.outcome === 'OK')) {

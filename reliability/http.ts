@@ -126,10 +126,8 @@ export interface Credentials {
   api_secret: string;
 }
 
-/** Talks to one sandbox: control calls with the admin token, partner calls signed with the sandbox's clock. */
+/** Talks to one sandbox: control calls with the admin token, partner calls signed (with real time, as the sandbox checks). */
 export class SandboxClient {
-  /** Sandbox clock minus this process's clock, in seconds (advanceClock moves it; call syncClock after). */
-  private offsetSeconds = 0;
   readonly control: ControlClient;
 
   constructor(
@@ -138,15 +136,6 @@ export class SandboxClient {
     readonly agent: Agent = keepAliveAgent(64),
   ) {
     this.control = createControlClient({ origin, adminToken });
-  }
-
-  nowSeconds(): number {
-    return Math.floor(Date.now() / 1000) + this.offsetSeconds;
-  }
-
-  async syncClock(): Promise<void> {
-    const clock = await this.control.getClock();
-    this.offsetSeconds = Math.round(Date.parse(clock.now) / 1000 - Date.now() / 1000);
   }
 
   /** A control-API request sent as given (the scenarios that present wrong credentials on purpose). */
@@ -167,7 +156,7 @@ export class SandboxClient {
   partnerHeaders(partner: Credentials, method: string, path: string, body?: Buffer | string): Record<string, string> {
     const headers: Record<string, string> = { 'X-API-Key': partner.api_key, 'X-API-Secret': partner.api_secret };
     if (!['GET', 'HEAD'].includes(method.toUpperCase())) {
-      Object.assign(headers, signRequest({ secret: partner.api_secret, timestamp: this.nowSeconds(), method, path, body: body ?? '' }).headers);
+      Object.assign(headers, signRequest({ secret: partner.api_secret, method, path, body: body ?? '' }).headers);
     }
     return headers;
   }

@@ -34,7 +34,6 @@ async function withSandbox<T>(args: string[], run: (sandbox: SandboxProcess, cli
   const sandbox = await spawnSandbox({ db: path.join(dir, 'sandbox.db'), args, env: { LOG_LEVEL: 'trace' } });
   const client = new SandboxClient(sandbox.origin, sandbox.adminToken);
   try {
-    await client.syncClock();
     return await run(sandbox, client, dir);
   } finally {
     client.agent.destroy();
@@ -83,7 +82,8 @@ async function isolation(client: SandboxClient, violations: string[], secrets: S
   expect("A's transactions include B's", allTransactions.status === 200 && !leaks(allTransactions), allTransactions);
   const wallets = await client.partner(a, 'GET', '/wallets');
   expect("A's wallets show B's balance", wallets.status === 200 && !leaks(wallets) && wallets.json.length === 1 && wallets.json[0].balance === '111.00', wallets);
-  const reconciliation = await client.partner(a, 'GET', `/reconciliation/${new Date(client.nowSeconds() * 1000).toISOString().slice(0, 10)}`);
+  const today = (await client.admin('GET', `/clock?partner_id=${a.partner_id}`)).now.slice(0, 10);
+  const reconciliation = await client.partner(a, 'GET', `/reconciliation/${today}`);
   expect("A's reconciliation shows B's order", reconciliation.status === 200 && !leaks(reconciliation), reconciliation);
   const hooks = await client.partner(a, 'GET', '/webhooks');
   expect("A lists B's webhook", hooks.status === 200 && !leaks(hooks), hooks);

@@ -7,20 +7,14 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { operations, paths } from '@starship/spec/starship';
 import type { StarshipOperationErrorCode, StarshipOperationId } from '@starship/spec/starship-operations';
-import { parseErrorEnvelope, StarshipApiError } from './errors.ts';
-import { readPagination, type Page } from './pagination.ts';
+import type { StarshipApiError } from './errors.ts';
+import type { ClientPaths, DataOf, ItemOf, JsonBodyOf, QueryOf } from './operation-types.ts';
+import type { Page } from './pagination.ts';
 import { serializeQuery } from './query.ts';
+import { unwrap, unwrapPage } from './results.ts';
 import { createStarshipTransport, type TransportOptions } from './transport.ts';
 
-/** Headers the transport computes; callers never pass them (an explicit Idempotency-Key is still allowed). */
-type ManagedHeader = 'X-Timestamp' | 'X-Signature' | 'Idempotency-Key';
-type ClientHeaders<H> = Omit<H, ManagedHeader> & { 'Idempotency-Key'?: string };
-type ClientOperation<Op> = Op extends { parameters: infer P extends { header?: unknown } }
-  ? Omit<Op, 'parameters'> & { parameters: Omit<P, 'header'> & { header?: ClientHeaders<NonNullable<P['header']>> } }
-  : Op;
-export type StarshipClientPaths = {
-  [Path in keyof paths]: { [Key in keyof paths[Path]]: ClientOperation<paths[Path][Key]> };
-};
+export type StarshipClientPaths = ClientPaths<paths>;
 
 export interface StarshipClientOptions extends Omit<TransportOptions, 'fetch'> {
   /** The API root including `/api/v1`, e.g. `http://127.0.0.1:4010/api/v1`. */
@@ -28,16 +22,10 @@ export interface StarshipClientOptions extends Omit<TransportOptions, 'fetch'> {
   fetch?: TransportOptions['fetch'];
 }
 
-type JsonBody<Id extends keyof operations> = operations[Id] extends {
-  requestBody: { content: { 'application/json': infer B } };
-}
-  ? B
-  : never;
-type Query<Id extends keyof operations> = NonNullable<operations[Id]['parameters']['query']>;
-type Data<Id extends keyof operations> = operations[Id]['responses'] extends infer R
-  ? { [S in keyof R]: S extends 200 | 201 ? (R[S] extends { content: { 'application/json': infer B } } ? B : never) : never }[keyof R]
-  : never;
-type Item<Id extends keyof operations> = Data<Id> extends (infer T)[] ? T : never;
+type JsonBody<Id extends keyof operations> = JsonBodyOf<operations[Id]>;
+type Query<Id extends keyof operations> = QueryOf<operations[Id]>;
+type Data<Id extends keyof operations> = DataOf<operations[Id]>;
+type Item<Id extends keyof operations> = ItemOf<operations[Id]>;
 
 /** A StarshipApiError whose code is one this operation documents (or a future, unknown one). */
 export type OperationError<Id extends StarshipOperationId> = StarshipApiError & {
@@ -48,18 +36,6 @@ export interface WriteOptions {
   /** Reuse across process restarts by passing your own; by default one is generated per call. */
   idempotencyKey?: string;
   signal?: AbortSignal;
-}
-
-async function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): Promise<T> {
-  const { data, error, response } = result;
-  if (response.ok && error === undefined) return data as T;
-  const text = typeof error === 'string' ? error : JSON.stringify(error ?? '');
-  throw parseErrorEnvelope(response.status, text, response.headers);
-}
-
-async function unwrapPage<T>(result: { data?: T[]; error?: unknown; response: Response }): Promise<Page<T>> {
-  const items = await unwrap(result);
-  return { items, pagination: readPagination(result.response.headers, items.length) };
 }
 
 /** Walks every page of a list operation, one request per page. */

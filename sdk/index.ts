@@ -1,5 +1,14 @@
-/** The Starship TypeScript SDK: typed client, request signing, webhook verification. */
+/** The Starship TypeScript SDK: typed client, request signing, webhook verification, sandbox test helpers. */
 export { createStarshipClient, type StarshipClient, type StarshipClientOptions, type OperationError, type WriteOptions } from './client.ts';
+export {
+  createStarshipTestHelpers,
+  sandboxUrlOf,
+  type StarshipTestHelpers,
+  type StarshipTestHelpersOptions,
+  type StreamedEvent,
+  type StreamOptions,
+  type WebhookEventName,
+} from './test-helpers.ts';
 export { StarshipApiError, isStarshipApiError, parseErrorEnvelope } from './errors.ts';
 export { type Page, type Pagination } from './pagination.ts';
 export { createStarshipTransport, type RetryEvent, type RetryOptions, type TransportOptions } from './transport.ts';

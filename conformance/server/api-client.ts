@@ -81,7 +81,7 @@ export interface Reply<T = any> {
 export interface ApiClientOptions {
   baseUrl: string;
   credentials: Credentials;
-  /** Server time in unix seconds (the sandbox clock may run ahead of real time). */
+  /** Unix seconds to sign with (real time). */
   now: () => number;
   /** Lets time pass for a 429's Retry-After: the sandbox advances its clock, a real server is waited for. */
   waitOut: (seconds: number) => Promise<void>;

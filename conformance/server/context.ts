@@ -50,12 +50,17 @@ export class SuiteContext {
     return this.options.webhookTimeoutMs ?? 8_000;
   }
 
-  /** Server time, unix seconds. */
+  /** Real time, unix seconds: what request and webhook signatures carry (a sandbox checks them against real time too). */
   now(): number {
-    return Math.floor(Date.now() / 1000) + this.clockOffset;
+    return Math.floor(Date.now() / 1000);
   }
 
-  /** Reads the sandbox clock's offset so signatures are made in its time. */
+  /** The server's clock, unix seconds (the sandbox clock, which rate-limit windows follow, can be advanced). */
+  serverNow(): number {
+    return this.now() + this.clockOffset;
+  }
+
+  /** Reads the sandbox clock's offset. */
   async syncClock(): Promise<void> {
     if (!this.control) return;
     const clock = await this.control.getClock();

@@ -59,7 +59,9 @@ export function eventStream(engine: Engine, streams: EventStreams, knownTypes: r
     res.status(200);
     res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
-    res.write(`retry: ${RETRY_MS}\n: streaming the events of ${partnerId} after ${cursor}\n\n`);
+    // The starting position as the last event id (an `id:` without data dispatches nothing): a client that
+    // drops before its first event resumes from here.
+    res.write(`retry: ${RETRY_MS}\n: the events of ${partnerId} after ${cursor}\nid: ${cursor}\n\n`);
 
     let closed = false;
     let reading: Promise<void> | undefined;

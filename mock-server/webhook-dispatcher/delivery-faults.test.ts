@@ -36,7 +36,6 @@ async function setup(): Promise<Setup> {
   const endpoint = await partner.client.v1.webhooks.upsert({ url, events: ['order.pending', 'order.delivered'] });
   handler = starshipWebhooks({
     secret: endpoint.secret,
-    now: () => sandbox.sandbox.engine.clock.nowSeconds(),
     onEvent: (event) => void accepted.push(event),
     onRejected: (error) => void rejected.push(error.code),
   });

@@ -44,7 +44,7 @@ export interface MutantState {
   voucherCodes: Map<string, string[]>;
   /** First 200 createOrder body per Idempotency-Key. */
   ordersByKey: Map<string, string>;
-  /** Re-signs a partner write after the proxy changed it (fresh timestamp on the sandbox clock unless given). */
+  /** Re-signs a partner write after the proxy changed it (a fresh real-time timestamp unless given). */
   resign(message: Message, timestamp?: number): void;
   /** Re-signs a webhook relay with its endpoint secret after a change. */
   resignWebhook(relay: Relay): void;
@@ -143,7 +143,7 @@ export async function startMutant(mutant: Mutant | undefined, upstream: Upstream
     secrets: new Map(),
     voucherCodes: new Map(),
     ordersByKey: new Map(),
-    resign(message, timestamp = engine.clock.nowSeconds()) {
+    resign(message, timestamp = Math.floor(Date.now() / 1000)) {
       const secret = state.secrets.get(message.headers['x-api-key'] ?? '');
       if (!secret) return;
       const signed = signRequest({ secret, timestamp, method: message.method, path: message.path, body: message.body });
@@ -151,7 +151,7 @@ export async function startMutant(mutant: Mutant | undefined, upstream: Upstream
       message.headers['x-signature'] = signed.header;
     },
     resignWebhook(relay) {
-      relay.headers['x-signature'] = signWebhookPayload({ secrets: relay.secret, timestamp: engine.clock.nowSeconds(), body: relay.body });
+      relay.headers['x-signature'] = signWebhookPayload({ secrets: relay.secret, body: relay.body });
     },
   };
 
