@@ -66,7 +66,8 @@ export interface ControlClient extends ControlOperations {
 export interface ControlClientOptions {
   /** The sandbox's origin, e.g. `http://127.0.0.1:4010` (a trailing slash is ignored). */
   origin: string;
-  adminToken: string;
+  /** Every operation needs it but the public ones (`getReportSigningKey`). */
+  adminToken?: string;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -74,7 +75,7 @@ export function createControlClient({ origin, adminToken, fetch }: ControlClient
   const root = origin.replace(/\/+$/, '');
   const client = createClient<paths>({
     baseUrl: `${root}/sandbox/v1`,
-    headers: { Authorization: `Bearer ${adminToken}` },
+    ...(adminToken === undefined ? {} : { headers: { Authorization: `Bearer ${adminToken}` } }),
     ...(fetch ? { fetch } : {}),
   });
   // The generated table maps each operationId to its method and path; openapi-fetch's own typing is per path,

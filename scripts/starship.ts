@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { withCredentialOptions } from './commands/partner-credentials.ts';
 
 process.env.REDOCLY_SUPPRESS_UPDATE_NOTICE ??= 'true';
 process.env.REDOCLY_TELEMETRY ??= 'off';
@@ -69,6 +70,32 @@ program
   .option('--ignore <file>', 'accepted changes with a reason and an expiry date (default: openapi/diff-ignore.yaml when present)')
   .action(run(() => import('./commands/diff.ts'), (m) => m.diffCommand));
 
+withCredentialOptions(
+  program
+    .command('listen')
+    .description('forward your sandbox events to a local URL as signed webhook deliveries (a session secret is printed at start)')
+    .option('--forward-to <url>', 'where to POST each event, e.g. http://127.0.0.1:3000/webhooks')
+    .option('--events <types>', 'only these event types, comma-separated (e.g. order.delivered,order.failed)')
+    .option('--after <sequence>', 'first send the events after this sequence number (0: every event kept)')
+    .option('--print-secret', 'print the webhook signing secret of your listen sessions and exit'),
+).action(run(() => import('./commands/listen.ts'), (m) => (options) => m.listenCommand(options)));
+
+withCredentialOptions(
+  program
+    .command('trigger')
+    .description('have the sandbox create what emits a webhook event (order.delivered, order.pending, …) for you')
+    .argument('<event-type>', 'a webhook event type of the spec, e.g. order.delivered'),
+).action(run(() => import('./commands/trigger.ts'), (m) => m.triggerCommand));
+
+withCredentialOptions(
+  program
+    .command('logs')
+    .description('your request log on the sandbox, with the verdict of every check (signature, idempotency, rate limit, …)')
+    .option('--follow', 'keep printing new requests as they arrive')
+    .option('--limit <n>', 'how many of the latest requests to print first (default 50)')
+    .option('--operation <operationId>', 'only requests to this operation, e.g. createOrder'),
+).action(run(() => import('./commands/logs.ts'), (m) => (options) => m.logsCommand(options)));
+
 const conformance = program.command('conformance').description('certify a server or a partner integration against the contract');
 
 conformance
@@ -87,11 +114,15 @@ conformance
   .option('--webhook-timeout <ms>', 'how long to wait for a webhook delivery (default 8000)')
   .action(run(() => import('./commands/conformance-server.ts'), (m) => m.conformanceServerCommand));
 
-conformance
-  .command('partner')
-  .description("certify a partner integration: run its test against a certification session and grade what it did (exit 0 only when no MUST check fails)")
-  .requiredOption('--run <command>', "the partner's certification command (shell), run with STARSHIP_BASE_URL, STARSHIP_API_KEY, STARSHIP_API_SECRET and the STARSHIP_CERT_* variables")
-  .option('--sandbox-url <url>', 'sandbox origin to run the session on (default: a sandbox started in process on a loopback port, in memory)')
+withCredentialOptions(
+  conformance
+    .command('partner')
+    .description(
+      "certify a partner integration: run its test against a certification session and grade what it did (exit 0 only when no MUST check fails). With your sandbox credentials the session runs on that sandbox (no admin token); with --sandbox-url and --admin-token an operator's; with neither, a local practice run",
+    )
+    .requiredOption('--run <command>', "the partner's certification command (shell), run with the session's STARSHIP_BASE_URL, STARSHIP_API_KEY, STARSHIP_API_SECRET and the STARSHIP_CERT_* variables"),
+)
+  .option('--sandbox-url <url>', "an operator's run: the sandbox origin whose control API runs the session (with --admin-token)")
   .option('--admin-token <token>', 'bearer token for that sandbox\'s control API')
   .option('--json <file>', 'write the signed JSON report')
   .option('--junit <file>', 'write JUnit XML')
@@ -106,9 +137,8 @@ conformance
   .command('verify-report')
   .description('check that a signed certification report was not edited since the sandbox signed it (exit 1 when it was)')
   .argument('<file>', 'the JSON report written by conformance partner --json')
-  .option('--public-key <file>', "the sandbox's Ed25519 public key (PEM), e.g. saved from getReportSigningKey")
-  .option('--sandbox-url <url>', 'fetch the public key from this sandbox (GET /sandbox/v1/certification/signing-key)')
-  .option('--admin-token <token>', 'bearer token for that sandbox\'s control API')
+  .option('--public-key <file>', "the sandbox's Ed25519 public key (PEM): the one written beside a practice run's report, or saved from getReportSigningKey")
+  .option('--sandbox-url <url>', 'fetch the public key from this sandbox (GET /sandbox/v1/certification/signing-key, no credentials needed)')
   .action(run(() => import('./commands/verify-report.ts'), (m) => m.verifyReportCommand));
 
 await program.parseAsync();

@@ -1,9 +1,12 @@
 /**
  * `starship conformance partner`: starts a certification session on a sandbox, runs the partner's command with the
  * session's base URL and credentials in its environment (the published script in scripts/guides/certification.md says what it
- * must do), waits for it, and has the sandbox grade the session and sign the report.
+ * must do), waits for it, and has the sandbox grade the session and sign the report. The session is opened and
+ * graded either by an operator (the control API with the admin token) or by the partner itself, with its own
+ * sandbox key and secret (the test helpers: no admin token, as on the hosted sandbox).
  */
 import { spawn } from 'node:child_process';
+import { createStarshipTestHelpers } from '@starship/sdk';
 import type { components } from '@starship/spec/sandbox';
 import { createControlClient } from '../control-client.ts';
 import type { ReportInput } from '../report/index.ts';
@@ -14,12 +17,21 @@ export type CertificationSession = Control['CertificationSession'];
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
+/** A partner's own sandbox credentials; `baseUrl` is its API root including /api/v1. */
+export interface PartnerCredentials {
+  baseUrl: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
 export interface PartnerRunOptions {
   /** The partner's command, run by the shell. */
   command: string;
-  /** The sandbox origin whose control API (/sandbox/v1) runs the session. */
-  sandboxUrl: string;
-  adminToken: string;
+  /** An operator's session: the sandbox origin whose control API (/sandbox/v1) runs it, and its admin token. */
+  sandboxUrl?: string;
+  adminToken?: string;
+  /** Or the partner's own session, opened and graded with its credentials (the test helpers). */
+  credentials?: PartnerCredentials;
   timeoutMs?: number;
   cwd?: string;
   /** 'inherit' passes the command's output through; 'pipe' collects it (returned as `output`). */
@@ -38,6 +50,37 @@ export interface PartnerRunResult {
   /** The report with the catalogue's groups and clauses, for the JUnit and HTML writers. */
   input: ReportInput;
   output: string;
+}
+
+/** Where sessions are opened and graded, and the partner API root their commands call. */
+interface Sessions {
+  baseUrl: string;
+  open(request: Control['CertificationSessionRequest']): Promise<CertificationSession>;
+  grade(sessionId: string, run: Control['CertificationRun']): Promise<CertificationReport>;
+}
+
+function operatorSessions(sandboxUrl: string, adminToken: string): Sessions {
+  const control = createControlClient({ origin: sandboxUrl, adminToken });
+  return {
+    baseUrl: `${control.origin}/api/v1`,
+    open: (request) => control.createCertificationSession({ body: request }),
+    grade: (sessionId, run) => control.gradeCertificationSession({ path: { session_id: sessionId }, body: { run } }),
+  };
+}
+
+function partnerSessions(credentials: PartnerCredentials): Sessions {
+  const helpers = createStarshipTestHelpers({ ...credentials, maxAttempts: 1 });
+  return {
+    baseUrl: credentials.baseUrl.replace(/\/+$/, ''),
+    open: (request) => helpers.certification.createSession(request),
+    grade: async (sessionId, run) => (await helpers.certification.grade(sessionId, { run })) as CertificationReport,
+  };
+}
+
+function sessionsFor(options: PartnerRunOptions): Sessions {
+  if (options.credentials && !options.sandboxUrl && !options.adminToken) return partnerSessions(options.credentials);
+  if (!options.credentials && options.sandboxUrl && options.adminToken) return operatorSessions(options.sandboxUrl, options.adminToken);
+  throw new Error("give either the partner's credentials or a sandbox URL with its admin token");
 }
 
 /** The environment the certification script promises the partner's command. */
@@ -96,15 +139,14 @@ function runCommand(command: string, env: Record<string, string>, options: Partn
 
 export async function runPartnerCertification(options: PartnerRunOptions): Promise<PartnerRunResult> {
   const say = options.onEvent ?? (() => {});
-  const control = createControlClient({ origin: options.sandboxUrl, adminToken: options.adminToken });
-  const session = await control.createCertificationSession({
-    body: {
-      ...(options.pendingSeconds ? { pending_seconds: options.pendingSeconds } : {}),
-      ...(options.ipAllowlist ? { ip_allowlist: options.ipAllowlist } : {}),
-    },
+  const sessions = sessionsFor(options);
+  const session = await sessions.open({
+    ...(options.pendingSeconds ? { pending_seconds: options.pendingSeconds } : {}),
+    ...(options.ipAllowlist ? { ip_allowlist: options.ipAllowlist } : {}),
   });
-  const baseUrl = `${control.origin}/api/v1`;
-  say(`session ${session.session_id}: partner ${session.partner_id}, running: ${options.command}`);
+  const { baseUrl } = sessions;
+  const owner = session.owner_partner_id ? ` (for ${session.owner_partner_id})` : '';
+  say(`session ${session.session_id}: partner ${session.partner_id}${owner}, running: ${options.command}`);
   const outcome = await runCommand(options.command, scriptEnvironment(session, baseUrl, options.webhookHost), options);
   say(
     outcome.timed_out
@@ -112,6 +154,6 @@ export async function runPartnerCertification(options: PartnerRunOptions): Promi
       : `the command exited ${outcome.exit_code ?? 'on a signal'} after ${(outcome.duration_ms / 1000).toFixed(1)} s; grading`,
   );
   const { output, ...run } = outcome;
-  const report = await control.gradeCertificationSession({ path: { session_id: session.session_id }, body: { run } });
+  const report = await sessions.grade(session.session_id, run);
   return { session, report, input: reportInputOf(report), output };
 }

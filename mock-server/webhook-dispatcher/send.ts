@@ -17,6 +17,8 @@ export interface SendRequest {
   timestamp: number;
   /** Aborts the attempt (shutdown). */
   signal?: AbortSignal;
+  /** The sandbox's own by default (`starship listen` sends as itself). */
+  userAgent?: string;
 }
 
 export interface SendResult {
@@ -38,7 +40,7 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
       signal,
       headers: {
         'Content-Type': 'application/json',
-        'User-Agent': USER_AGENT,
+        'User-Agent': request.userAgent ?? USER_AGENT,
         'X-Signature': signWebhookPayload({ secrets: request.secrets, timestamp: request.timestamp, body: request.body }),
         'X-Timestamp': String(request.timestamp),
         'X-Event-Id': request.eventId,

@@ -7,14 +7,13 @@ import { reportFromHtml } from '@starship/conformance/partner/signed-html';
 export interface VerifyReportOptions {
   publicKey?: string;
   sandboxUrl?: string;
-  adminToken?: string;
 }
 
+/** The key to check with: a PEM file, or the one a sandbox publishes (public: no credentials). */
 async function publicKeyFrom(options: VerifyReportOptions): Promise<KeyObject> {
   if (options.publicKey) return createPublicKey(readFileSync(options.publicKey, 'utf8'));
-  if (!options.sandboxUrl) throw new Error('give the signing key: --public-key FILE, or --sandbox-url URL with --admin-token');
-  if (!options.adminToken) throw new Error('--sandbox-url needs --admin-token (the control API is authenticated)');
-  const key = await createControlClient({ origin: options.sandboxUrl, adminToken: options.adminToken }).getReportSigningKey();
+  if (!options.sandboxUrl) throw new Error('give the signing key: --public-key FILE, or --sandbox-url URL (the sandbox that signed the report)');
+  const key = await createControlClient({ origin: options.sandboxUrl }).getReportSigningKey();
   return createPublicKey(key.public_key_pem);
 }
 
