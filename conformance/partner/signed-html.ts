@@ -14,9 +14,12 @@ const EMBED_ID = 'starship-signed-report';
 
 export function reportInputOf(report: CertificationReport): ReportInput {
   const { certification, signature } = report;
+  const owner = certification.owner_partner_id ? ` for ${certification.owner_partner_id}` : '';
+  // A practice sandbox's key is made for one run: the report says so wherever it is read.
+  const practice = certification.practice ? 'PRACTICE RUN (not a certification: signed by a key Starship does not trust) · ' : '';
   return {
     suite: 'starship conformance partner',
-    target: `partner ${certification.partner_id} · session ${certification.session_id} · signed ${signature.algorithm} key ${signature.key_id}`,
+    target: `${practice}partner ${certification.partner_id}${owner} · session ${certification.session_id} · signed ${signature.algorithm} key ${signature.key_id}`,
     checks: report.checks.map((check) => {
       const definition = PARTNER_CHECK_BY_ID.get(check.id);
       return { ...check, ...(definition ? { group: definition.group, clause: formatClause(definition.clause), guide: guideUrl(definition.clause.guide) } : {}) };

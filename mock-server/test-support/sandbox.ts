@@ -5,7 +5,7 @@
  * a client sees it, on top of the server's own response validation; tests end with `assertConforming()`.
  */
 import assert from 'node:assert/strict';
-import { createStarshipClient, type StarshipClient } from '@starship/sdk';
+import { createStarshipClient, createStarshipTestHelpers, type StarshipClient, type StarshipTestHelpers } from '@starship/sdk';
 import { signRequest } from '@starship/sdk';
 import { ENCRYPTION_KEY_ENV } from '../db/encryption-key.ts';
 import { createTestDatabase, TEST_DATABASE_URL_ENV, testServerUrl, type TestDatabase } from './postgres-database.ts';
@@ -41,6 +41,8 @@ export interface Reply<T = any> {
 export interface TestPartner {
   partner: C['Partner'];
   client: StarshipClient;
+  /** The partner's test helpers (SDK), every response checked against the control spec. */
+  helpers: StarshipTestHelpers;
   /** Signs (writes) and sends one partner request as given, checked against the spec. */
   call(method: string, path: string, options?: { body?: string; headers?: Record<string, string>; timestamp?: number }): Promise<Reply>;
 }
@@ -119,6 +121,15 @@ export class TestSandbox {
     return response;
   };
 
+  /** fetch that checks every control-API (test-helper) response against the sandbox spec; event streams are not read. */
+  readonly fetchControl = async (input: Request | string, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const response = await fetch(request);
+    if (this.unchecked || response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
+    this.problems.push(...controlCheck(request.method, new URL(request.url), response.status, response.headers, await readBody(response)));
+    return response;
+  };
+
   async control<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>> {
     const url = new URL(`${this.sandbox.origin}/sandbox/v1${path}`);
     const response = await fetch(url, {
@@ -169,6 +180,13 @@ export class TestSandbox {
       fetch: this.fetch,
       maxAttempts: 1,
     });
+    const helpers = createStarshipTestHelpers({
+      baseUrl: this.baseUrl,
+      apiKey: partner.api_key,
+      apiSecret: partner.api_secret,
+      fetch: this.fetchControl,
+      maxAttempts: 1,
+    });
     const call: TestPartner['call'] = async (method, path, options = {}) => {
       const headers: Record<string, string> = { 'X-API-Key': partner.api_key, 'X-API-Secret': partner.api_secret };
       if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -184,7 +202,7 @@ export class TestSandbox {
       });
       return { status: response.status, body: await readBody(response), headers: response.headers };
     };
-    return { partner, client, call };
+    return { partner, client, helpers, call };
   }
 
   /** No response broke its spec, and the server logged no error. */
