@@ -24,7 +24,8 @@ test(
     const env = { [ENCRYPTION_KEY_ENV]: generateKey().toString('hex') };
     const instances: SandboxProcess[] = [];
     t.after(() => Promise.all(instances.map((instance) => instance.kill('SIGTERM'))));
-    for (let i = 0; i < 2; i++) instances.push(await spawnSandbox({ databaseUrl: database.url, env, adminToken: 'adm_pg_helpers' }));
+    // Started together: the first start's migrations and seeding are serialised between them.
+    await Promise.all([0, 1].map(async () => instances.push(await spawnSandbox({ databaseUrl: database.url, env, adminToken: 'adm_pg_helpers' }))));
     const operator = new SandboxClient(instances[0]!.origin, 'adm_pg_helpers');
     t.after(() => operator.agent.destroy());
     const partner = await operator.createPartner({ wallets: [{ currency: 'USD', balance: '1000.00' }] });
