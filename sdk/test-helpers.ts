@@ -119,7 +119,11 @@ export function createStarshipTestHelpers(options: StarshipTestHelpersOptions) {
     if (!response.ok || !response.body) throw parseErrorEnvelope(response.status, await response.text(), response.headers);
     onOpen();
     let retryMs: number | undefined;
-    for await (const message of readServerSentEvents(response.body, (id) => onCursor(Number(id)))) {
+    const reading = readServerSentEvents(response.body, {
+      onId: (id) => onCursor(Number(id)),
+      ...(streamOptions.signal ? { signal: streamOptions.signal } : {}),
+    });
+    for await (const message of reading) {
       retryMs = message.retry;
       if (message.id === undefined) continue;
       yield { sequence: Number(message.id), type: message.event, raw: message.data, envelope: JSON.parse(message.data) as StreamedEvent['envelope'] };
@@ -164,6 +168,7 @@ export function createStarshipTestHelpers(options: StarshipTestHelpersOptions) {
             after = next.value.sequence;
             yield next.value;
           }
+          if (streamOptions.signal?.aborted) return;
           error = new Error('the sandbox ended the stream');
         } catch (thrown) {
           if (streamOptions.signal?.aborted) return;

@@ -19,6 +19,7 @@ export const guides: readonly Guide[] = [
   { slug: 'idempotency-and-retries', summary: 'Idempotency-Key on orders, what to retry, and how.' },
   { slug: 'fulfillment', summary: 'Inventory-first fulfillment: DELIVERED now or PENDING until an operator acts.' },
   { slug: 'webhooks', summary: 'Register endpoints, verify signatures with verifyWebhook, handle retries and rotation.' },
+  { slug: 'testing', summary: 'Drive the hosted sandbox with your own credentials: test helpers, listen, trigger, logs, certification.' },
   { slug: 'versioning', summary: 'What v1 guarantees, what may be added, and how breaking changes would be announced.' },
   { slug: 'certification', summary: 'What the conformance suite checks before production keys are issued.' },
 ];
