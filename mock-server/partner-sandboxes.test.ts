@@ -84,6 +84,6 @@ test('two partners on one sandbox process: nothing A does changes what B sees', 
   assert.equal((await b.helpers.orders.deliver(pending.id)).status, 'DELIVERED');
 
   // The operator still acts on any partner, and reads any partner's clock.
-  assert.ok((await operator.admin('GET', `/clock?partner_id=${bPartner.partner_id}`)).offset_seconds < 60);
+  assert.ok((await operator.control.getClock({ query: { partner_id: bPartner.partner_id } })).offset_seconds < 60);
   assert.equal(sandbox.output().stderr.includes('"level":50'), false, sandbox.output().stderr);
 });

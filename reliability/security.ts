@@ -82,7 +82,7 @@ async function isolation(client: SandboxClient, violations: string[], secrets: S
   expect("A's transactions include B's", allTransactions.status === 200 && !leaks(allTransactions), allTransactions);
   const wallets = await client.partner(a, 'GET', '/wallets');
   expect("A's wallets show B's balance", wallets.status === 200 && !leaks(wallets) && wallets.json.length === 1 && wallets.json[0].balance === '111.00', wallets);
-  const today = (await client.admin('GET', `/clock?partner_id=${a.partner_id}`)).now.slice(0, 10);
+  const today = (await client.control.getClock({ query: { partner_id: a.partner_id } })).now.slice(0, 10);
   const reconciliation = await client.partner(a, 'GET', `/reconciliation/${today}`);
   expect("A's reconciliation shows B's order", reconciliation.status === 200 && !leaks(reconciliation), reconciliation);
   const hooks = await client.partner(a, 'GET', '/webhooks');
