@@ -586,13 +586,14 @@ export interface paths {
          *     | `order.pending` | an order that stays PENDING (`SANDBOX_FORCE_PENDING`) |
          *     | `order.delivered` | an order delivered at once (`SANDBOX_FORCE_DELIVERED`) |
          *     | `order.partially_delivered` | a two-unit order with one unit delivered (`SANDBOX_FORCE_PARTIAL`) |
-         *     | `order.cancelled` | a PENDING order, then cancelled and refunded (`order.pending`, then `order.cancelled`) |
-         *     | `order.failed` | a PENDING order, then failed (`order.pending`, then `order.failed`) |
+         *     | `order.cancelled` | an order placed, debited, then cancelled and refunded (`SANDBOX_FORCE_CANCEL`) |
+         *     | `order.failed` | an order placed, debited, then failed (`SANDBOX_FORCE_FAIL`) |
          *     | `reconciliation.drift` | a delivered order, then a drift reported on it (flag `WEBHOOK_RECONCILIATION_DRIFT`) |
          *     | `wallet.balance_threshold` | a delivered order whose debit crosses a threshold set just below the wallet's balance, then the wallet's previous threshold back (flag `WEBHOOK_WALLET_BALANCE_THRESHOLD`) |
          *
          *     Orders are of the cheapest denomination of a product in the first of your wallets' currencies that can
-         *     pay for it, referenced `SANDBOX_TRIGGER:<event_type>`; they debit your wallet as any order does. An event
+         *     pay for it, referenced `SANDBOX_FORCE_…: starship trigger <event_type>`; they debit your wallet as any
+         *     order does. An event
          *     is only kept when one of your webhook endpoints subscribes to it or an event stream
          *     (`testHelperStreamEvents`, `starship listen`) is open: `events` lists what was emitted. An unknown
          *     `event_type` is 400 with the valid ones; a planned event whose feature flag is off is 404

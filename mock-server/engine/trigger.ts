@@ -10,37 +10,37 @@
  * | reconciliation.drift | a delivered order, then a drift reported on it |
  * | wallet.balance_threshold | a delivered order whose debit crosses a threshold set at the wallet's balance; the previous threshold is then put back |
  *
- * The planned events need their feature flag on (as subscribing to them does): 404 E_FEATURE_DISABLED otherwise.
+ * A planned event needs its feature flag on (as subscribing to it does; the spec says which flag): 404
+ * E_FEATURE_DISABLED otherwise.
  */
-import { ApiError } from '../api-error.ts';
 import { MAGIC_PREFIX, type MagicOutcome } from '../domain/magic.ts';
 import { formatMinor } from '../domain/money.ts';
 import type { C } from '../engine.ts';
 import { starshipWebhookEventTypes } from '@starship/spec/starship-operations';
 import type { EngineContext } from './context.ts';
-import { insufficientFunds, invalid } from './errors.ts';
+import { featureDisabled, insufficientFunds, invalid } from './errors.ts';
 import type { IdempotencyStore } from './idempotency.ts';
 import { resolveLine } from './order-line.ts';
 import { placeOrder } from './orders.ts';
 import { injectReconciliationDrift } from './reconciliation.ts';
-import { isFlagOn, type FeatureFlag } from './settings.ts';
+import { isEventEnabled, WEBHOOK_EVENT_FLAGS } from './settings.ts';
 import { setWalletThreshold } from './wallet-thresholds.ts';
 
 type EventType = (typeof starshipWebhookEventTypes)[number];
 
-/** What each event type is made with: the forced outcome of its order, and the flag a planned event needs. */
-const RECIPES: Record<EventType, { outcome: MagicOutcome; quantity: number; flag?: FeatureFlag; flagName?: string }> = {
+/** What each event type is made with: the forced outcome of its order. */
+const RECIPES: Record<EventType, { outcome: MagicOutcome; quantity: number }> = {
   'order.pending': { outcome: 'PENDING', quantity: 1 },
   'order.delivered': { outcome: 'DELIVERED', quantity: 1 },
   'order.partially_delivered': { outcome: 'PARTIAL', quantity: 2 },
   'order.cancelled': { outcome: 'CANCEL', quantity: 1 },
   'order.failed': { outcome: 'FAIL', quantity: 1 },
-  'reconciliation.drift': { outcome: 'DELIVERED', quantity: 1, flag: 'webhook_reconciliation_drift', flagName: 'WEBHOOK_RECONCILIATION_DRIFT' },
-  'wallet.balance_threshold': { outcome: 'DELIVERED', quantity: 1, flag: 'webhook_wallet_balance_threshold', flagName: 'WEBHOOK_WALLET_BALANCE_THRESHOLD' },
+  'reconciliation.drift': { outcome: 'DELIVERED', quantity: 1 },
+  'wallet.balance_threshold': { outcome: 'DELIVERED', quantity: 1 },
 };
 
 function isEventType(value: string): value is EventType {
-  return (starshipWebhookEventTypes as readonly string[]).includes(value);
+  return WEBHOOK_EVENT_FLAGS.has(value);
 }
 
 /** The cheapest (product, denomination) priced in `currency`, or undefined when the catalog has none. */
@@ -58,9 +58,7 @@ function cheapestIn(ctx: EngineContext, currency: string): { product_id: number;
 export async function triggerEvent(ctx: EngineContext, idempotency: IdempotencyStore, partnerId: string, eventType: string): Promise<C['TriggeredEvent']> {
   if (!isEventType(eventType)) throw invalid(`event_type must be one of ${starshipWebhookEventTypes.join(', ')} (got "${eventType}")`);
   const recipe = RECIPES[eventType];
-  if (recipe.flag && !(await isFlagOn(ctx.db, recipe.flag))) {
-    throw new ApiError(404, 'E_FEATURE_DISABLED', `${eventType} is planned and not enabled on this sandbox (feature flag ${recipe.flagName} is off).`);
-  }
+  if (!(await isEventEnabled(ctx.db, eventType))) throw featureDisabled(eventType, WEBHOOK_EVENT_FLAGS.get(eventType)!);
   const pctx = await ctx.forPartner(partnerId);
   const wallets = await ctx.db.selectFrom('wallets').select(['currency', 'balance_minor']).where('partner_id', '=', partnerId).orderBy('currency').execute();
   let order: { product_id: number; amount: string; quantity: number; currency: string } | undefined;
