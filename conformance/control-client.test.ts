@@ -18,7 +18,7 @@ test('one method per operationId of the control API, typed from the generated sa
   assert.match(partner.partner_id, /^ptr_/);
   const funded = await control.fundWallet({ path: { partner_id: partner.partner_id }, body: { currency: 'USD', amount: '5.00' } });
   assert.equal(funded.wallet.balance, '15.00');
-  const pumped = await control.pumpInventory({ body: { product_id: 2001, amount: '10.00', currency: 'USD', count: 2 } });
+  const pumped = await control.pumpInventory({ body: { partner_id: partner.partner_id, product_id: 2001, amount: '10.00', currency: 'USD', count: 2 } });
   assert.equal(pumped.added, 2);
   const before = Date.parse((await control.getClock()).now);
   const after = Date.parse((await control.advanceClock({ body: { seconds: 3600 } })).now);

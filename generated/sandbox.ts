@@ -842,7 +842,7 @@ export interface paths {
         /**
          * Replay a webhook delivery now
          * @description Sends the delivery's event again right away (same `event_id` and body, freshly signed with the
-         *     endpoint's current secret(s) and the sandbox clock) and records the attempt. Works on succeeded and
+         *     endpoint's current secret(s) and real time) and records the attempt. Works on succeeded and
          *     failed deliveries alike, to test that handlers de-duplicate on `event_id`.
          */
         post: operations["replayWebhookDelivery"];

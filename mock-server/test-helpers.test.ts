@@ -128,6 +128,9 @@ describe('my pool, my clock, my faults', () => {
     assert.deepEqual([noTarget.status, noTarget.messages], [400, ['name the target with operation_id or path']]);
     const mixed = await failure(a.helpers.faults.inject({ target: 'WEBHOOK', kind: 'DUPLICATE', partner_id: b.partner.partner_id } as never));
     assert.equal(mixed.status, 400, 'no partner_id: a helper only ever arms faults on its own traffic');
+    // Found by the bad-input fuzz: no body at all was a 500.
+    const empty = await a.call('POST', '/sandbox/v1/test-helpers/faults', { headers: { 'Content-Type': 'application/json' } });
+    assert.deepEqual([empty.status, empty.body.error.code], [400, 'E_VALIDATION_FAILURE']);
   });
 
   test('test money: fund my wallet', async () => {
@@ -157,6 +160,9 @@ describe('observability', () => {
     assert.deepEqual([after.items.map((e) => e.id), after.hasMore], [[items[1]!.id], false]);
     assert.deepEqual((await a.helpers.requests.list({ operation_id: 'listWallets' })).items.map((e) => e.id), [items[0]!.id]);
     assert.equal((await b.helpers.requests.list()).items.length, 1, "B sees only B's request");
+    // Found by the bad-input fuzz: a limit the validator lets through as a number (1e309) was a 500.
+    const huge = await a.call('GET', '/sandbox/v1/test-helpers/requests?limit=1e309');
+    assert.deepEqual([huge.status, huge.body.error.code], [400, 'E_VALIDATION_FAILURE']);
   });
 
   test("my webhook deliveries: listed and replayed; another partner's delivery is a 404", async () => {

@@ -2,7 +2,9 @@
  * Security scenarios against sandboxes run as child processes on SQLite files:
  * - isolation: partner A, given partner B's ids, can neither read nor change B's orders, transactions,
  *   wallets or webhooks, nor replay B's Idempotency-Keys; nobody reads the request log with partner keys;
- * - partner credentials never open the control API (every control operation, every way of presenting them);
+ * - partner credentials never open the operator's control API (every operator operation, every way of
+ *   presenting them); the test helpers, which partners do call with their own credentials, and the public
+ *   report-signing key are not operator operations;
  * - X-Forwarded-For (and its cousins) cannot bypass the IP allowlist unless --trust-proxy is set;
  * - rate limits: path case, trailing slashes and query strings all land in the same bucket;
  * - secrets at rest and in logs: after a scenario that creates partners, webhooks (rotated) and delivered
@@ -14,7 +16,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { sandboxOperations } from '@starship/spec/sandbox-operations';
+import { loadSpec } from '@starship/contract';
+import { buildOperationTable } from '@starship/sandbox/http/operations';
 import { send, SandboxClient, UNLIMITED, type Credentials, type RawReply } from './http.ts';
 import { spawnSandbox, type SandboxProcess } from './sandbox-process.ts';
 
@@ -108,7 +111,10 @@ async function isolation(client: SandboxClient, violations: string[], secrets: S
   return checks;
 }
 
-/** Every control operation with partner credentials presented every way; returns the number of attempts. */
+/** The operator's operations: not public, not the partners' own test helpers. */
+const OPERATOR_OPERATIONS = buildOperationTable(loadSpec('sandbox')).operations.filter((op) => !op.public && !op.operationId.startsWith('testHelper'));
+
+/** Every operator operation with partner credentials presented every way; returns the number of attempts. */
 async function controlWithPartnerCredentials(client: SandboxClient, violations: string[]): Promise<number> {
   const partner = await client.createPartner();
   const ways: Record<string, string>[] = [
@@ -121,11 +127,11 @@ async function controlWithPartnerCredentials(client: SandboxClient, violations: 
     { Authorization: `bearer  ${partner.api_secret}` },
   ];
   let attempts = 0;
-  for (const [operationId, op] of Object.entries(sandboxOperations)) {
-    const opPath = op.path.replace(/\{[^}]+\}/g, (name) => (name.includes('partner') ? partner.partner_id : 'ord_01KP5JHE5RPHMY8VB485T2M51E'));
+  for (const { operationId, method, path: template } of OPERATOR_OPERATIONS) {
+    const opPath = template.replace(/\{[^}]+\}/g, (name) => (name.includes('partner') ? partner.partner_id : 'ord_01KP5JHE5RPHMY8VB485T2M51E'));
     for (const headers of ways) {
       attempts++;
-      const reply = await client.rawControl(op.method.toUpperCase(), opPath, op.method === 'get' ? undefined : {}, { Authorization: '', ...headers });
+      const reply = await client.rawControl(method, opPath, method === 'GET' ? undefined : {}, { Authorization: '', ...headers });
       if (reply.status !== 401 || reply.json?.error?.code !== 'E_UNAUTHORIZED') {
         violations.push(`control API: ${operationId} with ${Object.keys(headers).join('+')} → ${reply.status} ${reply.text.slice(0, 160)}`);
       }

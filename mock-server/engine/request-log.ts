@@ -141,8 +141,9 @@ export class RequestLog {
    * a moment late may sort before it, which is why `starship logs --follow` asks again from a little earlier.
    */
   async tail(partnerId: string, query: RequestTailQuery): Promise<{ items: C['RequestLogEntry'][]; hasMore: boolean }> {
-    await this.flush();
     const limit = query.limit ?? TAIL_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TAIL_LIMIT) throw invalid(`limit must be an integer between 1 and ${MAX_TAIL_LIMIT}`);
+    await this.flush();
     let base = this.ctx.db.selectFrom('request_log').select('entry_json').where('partner_id', '=', partnerId);
     if (query.operation_id) base = base.where('operation_id', '=', query.operation_id);
     if (query.trace_id) base = base.where('trace_id', '=', query.trace_id);
@@ -157,6 +158,7 @@ export class RequestLog {
 }
 
 const TAIL_LIMIT = 50;
+const MAX_TAIL_LIMIT = 500;
 
 function newBatch(): Batch {
   let settle!: Batch['settle'];
