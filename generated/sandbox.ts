@@ -500,7 +500,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read my test clock */
+        /**
+         * Read my test clock
+         * @description Your test clock: `now` is the time the sandbox stamps on your orders, transactions and events, and
+         *     `offset_seconds` how far `testHelperAdvanceClock` has moved it ahead of real time. Other partners'
+         *     clocks are their own; signatures are always checked against real time.
+         */
         get: operations["testHelperGetClock"];
         put?: never;
         post?: never;
