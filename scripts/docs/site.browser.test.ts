@@ -144,6 +144,9 @@ describe('docs site in headless Chromium', { skip }, () => {
       await page.locator(`${group}:has(> a[href="${tag}"]) > a + div a`).first().waitFor();
       const section = page.locator(`[id="${tag.slice(2)}"]`);
       await section.waitFor();
+      // A tag's overview lists its first operations and folds the rest behind "Show N more...".
+      const more = section.getByText(/^Show \d+ more/);
+      if (await more.count()) await more.first().click();
       listing.sections += `\n${await section.innerText()}`;
       const links = await page.$$eval('[data-component-name="Menu/MenuItem"] > a', (anchors) =>
         anchors.map((a) => [a.getAttribute('href') ?? '', a.textContent ?? ''] as const),
