@@ -4,8 +4,8 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StarshipApiError } from '@starship/sdk';
 import { TestSandbox } from './test-support/sandbox.ts';
+import { apiFailure } from './test-support/api-failure.ts';
 
 let ts: TestSandbox;
 before(async () => {
@@ -13,17 +13,6 @@ before(async () => {
 });
 afterEach(() => ts.assertConforming());
 after(() => ts.close());
-
-/** The API error a call fails with. */
-async function failure(promise: Promise<unknown>): Promise<StarshipApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StarshipApiError) return error;
-    throw error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 // Google Play US (2001): USD 5–100, no stock until pumped; Amazon US (1001): USD, stocked.
 const GOOGLE_PLAY = 2001;
@@ -45,7 +34,7 @@ describe('catalog', () => {
     const names = sorted.items.map((p) => p.name);
     assert.deepEqual(names, [...names].sort(), 'by name, ascending');
 
-    const bad = await failure(client.v1.products.list({ limit: 0 }));
+    const bad = await apiFailure(client.v1.products.list({ limit: 0 }));
     assert.equal(bad.status, 400);
     assert.equal(bad.code, 'E_VALIDATION_FAILURE');
     assert.ok((bad.messages ?? []).length > 0);
@@ -65,9 +54,9 @@ describe('catalog', () => {
     const charges = await client.v1.charges.calculate({ product_id: GOOGLE_PLAY, amount: '11.00', quantity: 2, currency: 'USD' });
     assert.equal(charges.delivery_time, 'INSTANT');
 
-    assert.equal((await failure(client.v1.products.get(999_999))).code, 'E_NOT_FOUND');
-    assert.equal((await failure(client.v1.products.checkAvailability(999_999, { denomination: 10, quantity: 1 }))).status, 404);
-    const invalid = await failure(client.v1.charges.calculate({ product_id: GOOGLE_PLAY, amount: '11.001', quantity: 1 }));
+    assert.equal((await apiFailure(client.v1.products.get(999_999))).code, 'E_NOT_FOUND');
+    assert.equal((await apiFailure(client.v1.products.checkAvailability(999_999, { denomination: 10, quantity: 1 }))).status, 404);
+    const invalid = await apiFailure(client.v1.charges.calculate({ product_id: GOOGLE_PLAY, amount: '11.001', quantity: 1 }));
     assert.equal(invalid.code, 'E_VALIDATION_FAILURE');
   });
 });
@@ -107,19 +96,19 @@ describe('orders', () => {
 
   test('errors: insufficient funds 422, unknown product 404, invalid body 400, unknown order 404, another partner cannot see it', async () => {
     const { client } = await ts.partner({ wallets: [{ currency: 'USD', balance: '5.00' }] });
-    const poor = await failure(client.v1.orders.create({ product_id: GOOGLE_PLAY, amount: '50.00', quantity: 1, currency: 'USD' }));
+    const poor = await apiFailure(client.v1.orders.create({ product_id: GOOGLE_PLAY, amount: '50.00', quantity: 1, currency: 'USD' }));
     assert.equal(poor.status, 422);
     assert.equal(poor.code, 'E_INSUFFICIENT_FUNDS');
-    assert.equal((await failure(client.v1.orders.create({ product_id: 999_999, amount: '5.00', quantity: 1 }))).status, 404);
-    const invalid = await failure(client.v1.orders.create({ product_id: GOOGLE_PLAY, amount: 'five', quantity: 0 }));
+    assert.equal((await apiFailure(client.v1.orders.create({ product_id: 999_999, amount: '5.00', quantity: 1 }))).status, 404);
+    const invalid = await apiFailure(client.v1.orders.create({ product_id: GOOGLE_PLAY, amount: 'five', quantity: 0 }));
     assert.equal(invalid.code, 'E_VALIDATION_FAILURE');
     assert.equal((invalid.messages ?? []).length, 2);
-    assert.equal((await failure(client.v1.orders.get('ord_01KP5JHE5RPHMY8VB485T2M51E'))).code, 'E_NOT_FOUND');
-    assert.equal((await failure(client.v1.orders.get('not-an-order-id'))).code, 'E_VALIDATION_FAILURE');
+    assert.equal((await apiFailure(client.v1.orders.get('ord_01KP5JHE5RPHMY8VB485T2M51E'))).code, 'E_NOT_FOUND');
+    assert.equal((await apiFailure(client.v1.orders.get('not-an-order-id'))).code, 'E_VALIDATION_FAILURE');
 
     const { client: other } = await ts.partner();
     const mine = await other.v1.orders.create({ product_id: GOOGLE_PLAY, amount: '5.00', quantity: 1, currency: 'USD' });
-    assert.equal((await failure(client.v1.orders.get(mine.id))).code, 'E_NOT_FOUND');
+    assert.equal((await apiFailure(client.v1.orders.get(mine.id))).code, 'E_NOT_FOUND');
   });
 
   test('listing: status filter in any case, product filter, pagination', async () => {
@@ -144,7 +133,7 @@ describe('orders', () => {
   test('simulateOrder is planned: 404 E_FEATURE_DISABLED until ORDER_SIMULATION is on', async () => {
     const { client } = await ts.partner();
     const body = { product_id: GOOGLE_PLAY, amount: '5.00', quantity: 1, currency: 'USD' };
-    const disabled = await failure(client.v1.orders.simulate(body));
+    const disabled = await apiFailure(client.v1.orders.simulate(body));
     assert.equal(disabled.status, 404);
     assert.equal(disabled.code, 'E_FEATURE_DISABLED');
     await ts.admin('PATCH', '/settings', { feature_flags: { order_simulation: true } });
@@ -240,9 +229,9 @@ describe('webhooks', () => {
     assert.notEqual(rotated.secret, created.secret);
 
     await client.v1.webhooks.delete(created.id);
-    assert.equal((await failure(client.v1.webhooks.delete(created.id))).code, 'E_NOT_FOUND');
-    assert.equal((await failure(client.v1.webhooks.rotateSecret('wh_01KP5KCX2R5Y2MSQW3MJAKYNFG'))).status, 404);
-    assert.equal((await failure(client.v1.webhooks.upsert({ url: 'not a url', events: ['order.delivered'] }))).status, 400);
+    assert.equal((await apiFailure(client.v1.webhooks.delete(created.id))).code, 'E_NOT_FOUND');
+    assert.equal((await apiFailure(client.v1.webhooks.rotateSecret('wh_01KP5KCX2R5Y2MSQW3MJAKYNFG'))).status, 404);
+    assert.equal((await apiFailure(client.v1.webhooks.upsert({ url: 'not a url', events: ['order.delivered'] }))).status, 400);
   });
 
   test('the webhook delivery log is empty until delivery exists; replay finds nothing', async () => {
@@ -257,12 +246,12 @@ describe('webhooks', () => {
 describe('reconciliation', () => {
   test('planned: 404 E_FEATURE_DISABLED until RECONCILIATION_API is on', async () => {
     const { client } = await ts.partner();
-    assert.equal((await failure(client.v1.reconciliation.get('2026-04-14'))).code, 'E_FEATURE_DISABLED');
+    assert.equal((await apiFailure(client.v1.reconciliation.get('2026-04-14'))).code, 'E_FEATURE_DISABLED');
     await ts.admin('PATCH', '/settings', { feature_flags: { reconciliation_api: true } });
     try {
       const report = await client.v1.reconciliation.get(ts.sandbox.engine.clock.now().toISOString().slice(0, 10));
       assert.equal(typeof report, 'object');
-      assert.equal((await failure(client.v1.reconciliation.get('14-04-2026'))).code, 'E_VALIDATION_FAILURE');
+      assert.equal((await apiFailure(client.v1.reconciliation.get('14-04-2026'))).code, 'E_VALIDATION_FAILURE');
     } finally {
       await ts.admin('PATCH', '/settings', { feature_flags: { reconciliation_api: false } });
     }
@@ -274,7 +263,7 @@ describe('faults', () => {
     const { client, partner } = await ts.partner();
     await ts.admin('POST', '/faults', { operation_id: 'createOrder', partner_id: partner.partner_id, kind: 'HTTP_ERROR', status: 503, retry_after: 2 });
     const body = { product_id: GOOGLE_PLAY, amount: '5.00', quantity: 1, currency: 'USD' };
-    const unavailable = await failure(client.v1.orders.create(body, { idempotencyKey: 'fault-key-1' }));
+    const unavailable = await apiFailure(client.v1.orders.create(body, { idempotencyKey: 'fault-key-1' }));
     assert.equal(unavailable.status, 503);
     assert.equal(unavailable.code, 'E_SERVICE_UNAVAILABLE');
     assert.equal((await client.v1.orders.list()).items.length, 0, 'nothing was placed');

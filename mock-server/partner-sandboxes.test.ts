@@ -7,10 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createStarshipClient, createStarshipTestHelpers, StarshipApiError, verifyWebhook } from '@starship/sdk';
+import { createStarshipClient, createStarshipTestHelpers, verifyWebhook } from '@starship/sdk';
 import { SandboxClient, type Credentials } from '../reliability/http.ts';
 import { spawnSandbox } from '../reliability/sandbox-process.ts';
 import { TestReceiver } from './test-support/webhook-receiver.ts';
+import { apiFailure } from './test-support/api-failure.ts';
 
 const TWO_DAYS = 2 * 86_400;
 const AMAZON = { product_id: 1001, amount: '25.00' };
@@ -18,15 +19,6 @@ const AMAZON = { product_id: 1001, amount: '25.00' };
 function partnerClients(origin: string, partner: Credentials) {
   const options = { baseUrl: `${origin}/api/v1`, apiKey: partner.api_key, apiSecret: partner.api_secret, maxAttempts: 1 };
   return { api: createStarshipClient(options), helpers: createStarshipTestHelpers(options) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<StarshipApiError> {
-  const error = await promise.then(
-    () => assert.fail('expected the call to fail'),
-    (thrown: unknown) => thrown,
-  );
-  assert.ok(error instanceof StarshipApiError, String(error));
-  return error;
 }
 
 test('two partners on one sandbox process: nothing A does changes what B sees', { timeout: 60_000 }, async (t) => {
@@ -62,7 +54,7 @@ test('two partners on one sandbox process: nothing A does changes what B sees', 
   assert.deepEqual((await b.helpers.requests.list()).items.map((e) => e.operation_id), ['checkProductAvailability', 'createOrder', 'listTransactions']);
 
   // A's fault is A's: its next order is refused, B's next goes through.
-  const faulted = await failure(a.api.v1.orders.create({ ...AMAZON, quantity: 1 }));
+  const faulted = await apiFailure(a.api.v1.orders.create({ ...AMAZON, quantity: 1 }));
   assert.equal(faulted.status, 503);
   assert.equal((await b.api.v1.orders.create({ ...AMAZON, quantity: 1 })).status, 'DELIVERED');
 
@@ -78,7 +70,7 @@ test('two partners on one sandbox process: nothing A does changes what B sees', 
 
   // Scoped strictly: A cannot touch B's order, and learns nothing about it.
   const pending = await b.api.v1.orders.create({ ...AMAZON, quantity: 1, reference: 'SANDBOX_FORCE_PENDING' });
-  const stolen = await failure(a.helpers.orders.deliver(pending.id));
+  const stolen = await apiFailure(a.helpers.orders.deliver(pending.id));
   assert.deepEqual([stolen.status, stolen.code, stolen.message], [404, 'E_NOT_FOUND', `Order ${pending.id} not found.`]);
   assert.equal((await b.api.v1.orders.get(pending.id)).status, 'PENDING');
   assert.equal((await b.helpers.orders.deliver(pending.id)).status, 'DELIVERED');

@@ -6,9 +6,10 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StarshipApiError, type StreamedEvent } from '@starship/sdk';
+import type { StreamedEvent } from '@starship/sdk';
 import { starshipWebhookEventTypes } from '@starship/spec/starship-operations';
 import { TestSandbox, type TestPartner } from './test-support/sandbox.ts';
+import { apiFailure } from './test-support/api-failure.ts';
 
 let ts: TestSandbox;
 before(async () => {
@@ -16,16 +17,6 @@ before(async () => {
 });
 afterEach(() => ts.assertConforming());
 after(() => ts.close());
-
-async function failure(promise: Promise<unknown>): Promise<StarshipApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StarshipApiError) return error;
-    throw error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 const PENDING_ORDER = { product_id: 2001, amount: '10.00', quantity: 1, reference: 'SANDBOX_FORCE_PENDING' };
 
@@ -67,10 +58,10 @@ describe('orders', () => {
     assert.deepEqual([failed.status, failed.sub_status], ['FAILED', 'NOT_REFUNDED']);
     assert.match(failed.timeline.at(-1)?.note ?? '', /Failed by a test helper/);
 
-    const again = await failure(helpers.orders.deliver(delivered.id));
+    const again = await apiFailure(helpers.orders.deliver(delivered.id));
     assert.deepEqual([again.status, again.code], [409, 'E_INVALID_ORDER_STATE']);
     assert.match(again.message, /only PENDING or PARTIALLY_DELIVERED orders can be delivered/);
-    const vendorOnStock = await failure(helpers.orders.deliver(stock.id, { vendor: 'BAMBOO' }));
+    const vendorOnStock = await apiFailure(helpers.orders.deliver(stock.id, { vendor: 'BAMBOO' }));
     assert.deepEqual([vendorOnStock.status, vendorOnStock.code], [400, 'E_VALIDATION_FAILURE']);
   });
 
@@ -79,12 +70,12 @@ describe('orders', () => {
     const other = await ts.partner();
     const order = await owner.client.v1.orders.create(PENDING_ORDER);
     for (const act of [other.helpers.orders.deliver, other.helpers.orders.cancel, other.helpers.orders.fail]) {
-      const error = await failure(act(order.id));
+      const error = await apiFailure(act(order.id));
       assert.deepEqual([error.status, error.code, error.message], [404, 'E_NOT_FOUND', `Order ${order.id} not found.`]);
       assert.equal(error.body.includes(owner.partner.partner_id), false);
     }
     assert.equal((await owner.client.v1.orders.get(order.id)).status, 'PENDING');
-    const unknown = await failure(other.helpers.orders.deliver('ord_01KP5JY8ARRGKGAVBXP47SSE59'));
+    const unknown = await apiFailure(other.helpers.orders.deliver('ord_01KP5JY8ARRGKGAVBXP47SSE59'));
     assert.deepEqual([unknown.status, unknown.message], [404, 'Order ord_01KP5JY8ARRGKGAVBXP47SSE59 not found.'], 'the same answer as a missing order');
   });
 });
@@ -110,7 +101,7 @@ describe('my pool, my clock, my faults', () => {
     assert.ok(Math.abs(Date.parse(theirs.created_at) - Date.now()) < 10_000, "B's order is dated on real time");
     assert.equal((await b.helpers.clock.get()).offset_seconds, 0);
 
-    const bad = await failure(a.helpers.clock.advance(0));
+    const bad = await apiFailure(a.helpers.clock.advance(0));
     assert.deepEqual([bad.status, bad.code], [400, 'E_VALIDATION_FAILURE']);
   });
 
@@ -124,9 +115,9 @@ describe('my pool, my clock, my faults', () => {
     assert.equal((await a.call('GET', '/api/v1/wallets')).status, 200, 'used up');
     const webhook = await a.helpers.faults.inject({ target: 'WEBHOOK', kind: 'FORGED_SIGNATURE', event_type: 'order.delivered' });
     assert.deepEqual(['partner_id' in webhook && webhook.partner_id, webhook.kind], [a.partner.partner_id, 'FORGED_SIGNATURE']);
-    const noTarget = await failure(a.helpers.faults.inject({ target: 'REQUEST', status: 503 }));
+    const noTarget = await apiFailure(a.helpers.faults.inject({ target: 'REQUEST', status: 503 }));
     assert.deepEqual([noTarget.status, noTarget.messages], [400, ['name the target with operation_id or path']]);
-    const mixed = await failure(a.helpers.faults.inject({ target: 'WEBHOOK', kind: 'DUPLICATE', partner_id: b.partner.partner_id } as never));
+    const mixed = await apiFailure(a.helpers.faults.inject({ target: 'WEBHOOK', kind: 'DUPLICATE', partner_id: b.partner.partner_id } as never));
     assert.equal(mixed.status, 400, 'no partner_id: a helper only ever arms faults on its own traffic');
     // Found by the bad-input fuzz: no body at all was a 500.
     const empty = await a.call('POST', '/sandbox/v1/test-helpers/faults', { headers: { 'Content-Type': 'application/json' } });
@@ -177,7 +168,7 @@ describe('observability', () => {
     const replayed = await a.helpers.webhookDeliveries.replay(delivery!.id);
     assert.ok(replayed.attempts.length >= 1);
     assert.equal((await b.helpers.webhookDeliveries.list()).items.length, 0);
-    const stolen = await failure(b.helpers.webhookDeliveries.replay(delivery!.id));
+    const stolen = await apiFailure(b.helpers.webhookDeliveries.replay(delivery!.id));
     assert.deepEqual([stolen.status, stolen.code], [404, 'E_NOT_FOUND']);
   });
 });
@@ -205,10 +196,10 @@ describe('events', () => {
 
   test('trigger: an unknown event type lists the valid ones; a planned one needs its flag; no event is kept with nobody listening', async () => {
     const { helpers } = await ts.partner();
-    const unknown = await failure(helpers.events.trigger('order.shipped' as never));
+    const unknown = await apiFailure(helpers.events.trigger('order.shipped' as never));
     assert.equal(unknown.status, 400);
     for (const type of starshipWebhookEventTypes) assert.ok(String(unknown.messages).includes(type), `${type} is listed: ${String(unknown.messages)}`);
-    const planned = await failure(helpers.events.trigger('reconciliation.drift'));
+    const planned = await apiFailure(helpers.events.trigger('reconciliation.drift'));
     assert.deepEqual([planned.status, planned.code], [404, 'E_FEATURE_DISABLED']);
     assert.match(planned.message, /WEBHOOK_RECONCILIATION_DRIFT/);
     assert.deepEqual((await helpers.events.trigger('order.delivered')).events, []);
@@ -216,7 +207,7 @@ describe('events', () => {
 
   test('trigger: wallets that cannot pay are a 422 saying which', async () => {
     const { helpers } = await ts.partner({ wallets: [{ currency: 'USD', balance: '1.00' }] });
-    const broke = await failure(helpers.events.trigger('order.delivered'));
+    const broke = await apiFailure(helpers.events.trigger('order.delivered'));
     assert.deepEqual([broke.status, broke.code], [422, 'E_INSUFFICIENT_FUNDS']);
     assert.match(broke.message, /USD 1\.00/);
   });
@@ -245,7 +236,7 @@ describe('events', () => {
       break;
     }
     assert.deepEqual(filtered.map((e) => e.type), ['order.failed']);
-    const bad = await failure((async () => {
+    const bad = await apiFailure((async () => {
       for await (const _ of a.helpers.events.stream({ events: ['order.shipped'] })) break;
     })());
     assert.deepEqual([bad.status, bad.code], [400, 'E_VALIDATION_FAILURE']);
@@ -271,7 +262,7 @@ describe('authentication', () => {
     assert.equal((await helpers.clock.get()).offset_seconds, 0, 'the unsigned advance did nothing');
 
     const elsewhere = await ts.partner({ ip_allowlist: ['203.0.113.0/24'] });
-    const refused = await failure(elsewhere.helpers.clock.get());
+    const refused = await apiFailure(elsewhere.helpers.clock.get());
     assert.deepEqual([refused.status, refused.code], [403, 'E_IP_NOT_ALLOWED']);
     const unknownPath = await ts.withoutSpecCheck(() =>
       fetch(`${ts.sandbox.origin}/sandbox/v1/test-helpers/nothing`, { headers: { 'X-API-Key': partner.api_key, 'X-API-Secret': partner.api_secret } }),
@@ -295,7 +286,7 @@ describe('certification with my own credentials', () => {
     assert.equal(session.owner_partner_id, owner.partner.partner_id);
     assert.notEqual(session.partner_id, owner.partner.partner_id);
     const run = { exit_code: 0, timed_out: false, duration_ms: 10 };
-    const stolen = await failure(other.helpers.certification.grade(session.session_id, { run }));
+    const stolen = await apiFailure(other.helpers.certification.grade(session.session_id, { run }));
     assert.deepEqual([stolen.status, stolen.code], [404, 'E_NOT_FOUND']);
     const report = await owner.helpers.certification.grade(session.session_id, { run });
     assert.deepEqual([report.certification.owner_partner_id, report.certification.practice], [owner.partner.partner_id, false]);
