@@ -1078,7 +1078,7 @@ export interface components {
                  * @description Stable machine-readable code. Known codes: `E_VALIDATION_FAILURE`, `E_UNAUTHORIZED`,
                  *     `E_SIGNATURE_INVALID`, `E_TIMESTAMP_OUT_OF_WINDOW`, `E_IP_NOT_ALLOWED`, `E_NOT_FOUND`,
                  *     `E_FEATURE_DISABLED`, `E_IDEMPOTENCY_KEY_MISSING`, `E_IDEMPOTENCY_KEY_REUSED`,
-                 *     `E_IDEMPOTENCY_KEY_IN_USE`, `E_INSUFFICIENT_FUNDS`, `E_RATE_LIMITED`, `E_INTERNAL`,
+                 *     `E_IDEMPOTENCY_KEY_IN_USE`, `E_INSUFFICIENT_FUNDS`, `E_AMOUNT_OUT_OF_RANGE`, `E_RATE_LIMITED`, `E_INTERNAL`,
                  *     `E_SERVICE_UNAVAILABLE`. The set is open: new codes are additive.
                  * @example E_VALIDATION_FAILURE
                  */
@@ -1741,6 +1741,21 @@ export interface components {
     };
     responses: {
         /**
+         * @description An amount, or the balance a credit would leave, is above 9999999999999.99, the largest amount the
+         *     contract's 16-character decimal strings express (a refund counts as a credit): nothing was stored.
+         *
+         *     Error codes: `E_AMOUNT_OUT_OF_RANGE`.
+         */
+        AmountOutOfRange: {
+            headers: {
+                "X-Trace-ID": components["headers"]["X-Trace-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description The request does not match this document.
          *
          *     Error codes: `E_VALIDATION_FAILURE`.
@@ -2128,6 +2143,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["AmountOutOfRange"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2152,6 +2168,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["AmountOutOfRange"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2249,6 +2266,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["AmountOutOfRange"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2314,6 +2332,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["AmountOutOfRange"];
             500: components["responses"]["InternalError"];
         };
     };

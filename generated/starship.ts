@@ -746,7 +746,7 @@ export interface components {
                  * @description Stable machine-readable code. Known codes: `E_VALIDATION_FAILURE`, `E_UNAUTHORIZED`,
                  *     `E_SIGNATURE_INVALID`, `E_TIMESTAMP_OUT_OF_WINDOW`, `E_IP_NOT_ALLOWED`, `E_NOT_FOUND`,
                  *     `E_FEATURE_DISABLED`, `E_IDEMPOTENCY_KEY_MISSING`, `E_IDEMPOTENCY_KEY_REUSED`,
-                 *     `E_IDEMPOTENCY_KEY_IN_USE`, `E_INSUFFICIENT_FUNDS`, `E_RATE_LIMITED`, `E_INTERNAL`,
+                 *     `E_IDEMPOTENCY_KEY_IN_USE`, `E_INSUFFICIENT_FUNDS`, `E_AMOUNT_OUT_OF_RANGE`, `E_RATE_LIMITED`, `E_INTERNAL`,
                  *     `E_SERVICE_UNAVAILABLE`. The set is open: new codes are additive.
                  * @example E_VALIDATION_FAILURE
                  */
@@ -1465,7 +1465,8 @@ export interface components {
          *     Error codes: `E_IDEMPOTENCY_KEY_REUSED` (the Idempotency-Key was already used with a different
          *     request: use a new key for a new operation); `E_INSUFFICIENT_FUNDS` (`POST /orders`: the settlement
          *     wallet's balance is below the order's total; top up and retry with a new key, or the same key once
-         *     funded, since a rejected request stores nothing).
+         *     funded, since a rejected request stores nothing); `E_AMOUNT_OUT_OF_RANGE` (an amount the request would
+         *     produce is above 9999999999999.99, the largest `DecimalAmount`; nothing is stored).
          */
         Unprocessable: {
             headers: {

@@ -24,6 +24,11 @@ export interface ParameterPlan {
   schemaPointer: string;
   /** The schema's `default`, filled in for an absent query parameter (handlers rely on `page` and `limit`). */
   default?: unknown;
+  /**
+   * A `value` whose schema is a number and not a string: its text must be written in decimal before Ajv's
+   * coercion (Number()) reads it, which would take `0x7D1` for 2001, ` 7` for 7 and `1e3` for an integer.
+   */
+  numeric?: 'integer' | 'number';
 }
 
 const DELIMITERS: Record<string, string> = { form: ',', simple: ',', spaceDelimited: ' ', pipeDelimited: '|' };
@@ -62,7 +67,10 @@ function plan(doc: OpenApiDocument, pointer: string, where: string): ParameterPl
   if (types.includes('object') || style === 'deepObject') {
     throw new Error(`${where}: parameter ${name} is an object without content: describe it as content application/json`);
   }
-  if (!types.includes('array')) return { ...common, shape: 'value', schemaPointer: schema.pointer, ...withDefault };
+  if (!types.includes('array')) {
+    const numeric = types.includes('string') ? undefined : types.includes('number') ? 'number' : types.includes('integer') ? 'integer' : undefined;
+    return { ...common, shape: 'value', schemaPointer: schema.pointer, ...withDefault, ...(numeric ? { numeric } : {}) };
+  }
   const delimiter = DELIMITERS[style];
   if (!delimiter || (location === 'path' && style !== 'simple')) throw new Error(`${where}: parameter ${name} has style ${style}, which is not supported`);
   // An exploded query array repeats its key (a=1&a=2); everything else is one delimited string.

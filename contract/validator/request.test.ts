@@ -70,9 +70,19 @@ test('path parameters: decoded, then coerced (integers) or split before decoding
   const verdict = get({ pathParams: { id: '%37', tags: 'a%2Cb,c%20d' } });
   assert.deepEqual(verdict.problems, []);
   assert.deepEqual(verdict.pathParams, { id: 7, tags: ['a,b', 'c d'] });
-  assert.deepEqual(texts({ pathParams: { id: 'x', tags: 'a' } }), ['params.id must be integer']);
+  assert.deepEqual(texts({ pathParams: { id: 'x', tags: 'a' } }), ['params.id must be an integer written in decimal digits']);
   assert.deepEqual(texts({ pathParams: { id: '%E0%A4%A', tags: '%zz' } }), ['params.id must be percent-encoded UTF-8', 'params.tags must be percent-encoded UTF-8']);
   assert.deepEqual(texts({ pathParams: { id: '0', tags: 'a' } }), ['params.id must be >= 1']);
+});
+
+// Regression (issue 18): Ajv's coercion reads with Number(), so /products/0x7D1 was product 2001.
+test('numeric parameters are decimal text: hex, binary, exponents, blanks and Infinity are refused before coercion', () => {
+  for (const id of ['0x7D1', '0b11', '0o7', '1e3', '%207', '7%20', 'Infinity', '+7', '7.0']) {
+    assert.deepEqual(texts({ pathParams: { id, tags: 'a' } }), ['params.id must be an integer written in decimal digits'], id);
+  }
+  assert.deepEqual(texts({ query: { page: '0x2' } }), ['query.page must be an integer written in decimal digits']);
+  assert.deepEqual(texts({ headers: { 'x-request-count': '0x2' } }), ['headers.x-request-count must be an integer written in decimal digits']);
+  assert.deepEqual(get({ pathParams: { id: '007', tags: 'a' } }).pathParams.id, 7);
 });
 
 test('query parameters: coerced, arrays per style and explode, JSON content parsed, defaults filled in', () => {

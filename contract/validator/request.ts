@@ -68,6 +68,11 @@ interface BodyPlan {
 }
 
 const JSON_MEDIA = /^application\/(?:[\w.+-]+\+)?json$/;
+/** Decimal text for a numeric parameter (JSON's number grammar; an integer without fraction or exponent). */
+const DECIMAL: Record<NonNullable<ParameterPlan['numeric']>, RegExp> = {
+  integer: /^-?\d+$/,
+  number: /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/,
+};
 const NO_PARAMETERS: Readonly<Record<string, HeaderValue>> = Object.freeze({});
 
 function bodyPlan(documents: Documents, operation: OperationRef): BodyPlan | undefined {
@@ -129,7 +134,13 @@ export function compileRequest(documents: Documents, operation: OperationRef): R
       problems.push(problem(plan, 'empty', `Empty value found for query parameter '${plan.name}'`));
       return undefined;
     }
-    if (plan.shape === 'value') return value;
+    if (plan.shape === 'value') {
+      if (plan.numeric && !DECIMAL[plan.numeric].test(value)) {
+        problems.push(problem(plan, 'type', `must be ${plan.numeric === 'integer' ? 'an integer' : 'a number'} written in decimal digits`));
+        return undefined;
+      }
+      return value;
+    }
     if (plan.shape === 'array') return plan.delimiter === undefined ? [value] : value.split(plan.delimiter);
     try {
       const parsed: unknown = JSON.parse(value);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatMinor, MoneyFormatError, mulDivHalfUp, numberToMinor, toMinor } from './money.ts';
+import { formatMinor, MAX_MINOR, MoneyFormatError, MoneyRangeError, mulDivHalfUp, numberToMinor, toMinor } from './money.ts';
 
 test('toMinor parses the DecimalAmount forms', () => {
   const cases: Array<[string, number]> = [
@@ -10,14 +10,21 @@ test('toMinor parses the DecimalAmount forms', () => {
     ['0.01', 1],
     ['0', 0],
     ['007.10', 710],
-    ['90071992547409.91', 9007199254740991],
+    ['9999999999999.99', MAX_MINOR],
   ];
   for (const [input, expected] of cases) assert.equal(toMinor(input), expected, input);
 });
 
-test('toMinor rejects what the DecimalAmount pattern rejects, and overflow', () => {
-  for (const bad of ['', '1.', '.5', '1.234', '-1', '1e3', ' 1', '1,00', '90071992547409.92']) {
+test('toMinor rejects what the DecimalAmount pattern rejects', () => {
+  for (const bad of ['', '1.', '.5', '1.234', '-1', '1e3', ' 1', '1,00']) {
     assert.throws(() => toMinor(bad), MoneyFormatError, bad);
+  }
+});
+
+test('toMinor refuses amounts above the largest 16-character DecimalAmount as out of range', () => {
+  assert.equal(formatMinor(MAX_MINOR), '9999999999999.99');
+  for (const big of ['10000000000000', '9999999999999999', '90071992547409.92']) {
+    assert.throws(() => toMinor(big), MoneyRangeError, big);
   }
 });
 
@@ -47,6 +54,7 @@ test('mulDivHalfUp rounds half up exactly', () => {
   assert.equal(mulDivHalfUp(1000, 180, 10000), 18); // 1.8 % of 10.00
   assert.equal(mulDivHalfUp(5, 1, 10), 1); // 0.5 → 1
   assert.equal(mulDivHalfUp(4, 1, 10), 0); // 0.4 → 0
-  assert.equal(mulDivHalfUp(9007199254740991, 1, 1), 9007199254740991);
+  assert.equal(mulDivHalfUp(MAX_MINOR, 1, 1), MAX_MINOR);
+  assert.throws(() => mulDivHalfUp(MAX_MINOR, 2, 1), MoneyRangeError);
   assert.throws(() => mulDivHalfUp(-1, 1, 1), RangeError);
 });

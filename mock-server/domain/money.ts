@@ -8,12 +8,24 @@ const DECIMAL = /^(\d+)(?:\.(\d{1,2}))?$/;
 
 export class MoneyFormatError extends Error {}
 
-/** `"25.00"`, `"25"`, `"25.5"` → 2500, 2500, 2550. Throws MoneyFormatError on anything else. */
+/**
+ * The largest amount the contract can express: DecimalAmount is at most 16 characters, so
+ * 9,999,999,999,999.99. Every amount and balance the sandbox stores or answers stays at or below it.
+ */
+export const MAX_MINOR = 999_999_999_999_999;
+
+/** An amount, or a result of arithmetic on amounts, beyond MAX_MINOR: the request cannot be carried out (422). */
+export class MoneyRangeError extends Error {}
+
+/**
+ * `"25.00"`, `"25"`, `"25.5"` → 2500, 2500, 2550. Throws MoneyFormatError on anything else, MoneyRangeError
+ * above MAX_MINOR.
+ */
 export function toMinor(decimal: string): number {
   const match = DECIMAL.exec(decimal);
   if (!match) throw new MoneyFormatError(`"${decimal}" is not a decimal amount with at most two fraction digits`);
   const minor = BigInt(match[1]!) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
-  return toSafeNumber(minor);
+  return inRange(minor);
 }
 
 /** 2500 → `"25.00"`; negative amounts keep their sign (`"-0.50"`). */
@@ -40,15 +52,19 @@ export function minorToNumber(minor: number): number {
   return minor / 100;
 }
 
-/** round_half_up(value × numerator / denominator) for non-negative operands, exact. */
+/** round_half_up(value × numerator / denominator) for non-negative operands, exact; MoneyRangeError above MAX_MINOR. */
 export function mulDivHalfUp(value: number, numerator: number | bigint, denominator: number | bigint): number {
   const n = BigInt(value) * BigInt(numerator);
   const d = BigInt(denominator);
   if (n < 0n || d <= 0n) throw new RangeError('mulDivHalfUp takes non-negative operands and a positive denominator');
-  return toSafeNumber((n * 2n + d) / (2n * d));
+  return inRange((n * 2n + d) / (2n * d));
 }
 
-function toSafeNumber(minor: bigint): number {
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new MoneyFormatError('amount is too large');
+function inRange(minor: bigint): number {
+  if (minor > BigInt(MAX_MINOR)) throw new MoneyRangeError(`${formatBig(minor)} is above the largest amount, ${formatMinor(MAX_MINOR)}`);
   return Number(minor);
+}
+
+function formatBig(minor: bigint): string {
+  return `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
 }

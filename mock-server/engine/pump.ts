@@ -5,6 +5,7 @@
  * oldest first, until the pool runs dry (for an ALLOW_AUTO_VENDOR_FULFILL product the misses go to its vendor,
  * so every open order is served). One transaction, retried orders' webhook events included.
  */
+import { isCalendarDate } from '@starship/contract/formats';
 import { formatMinor, MoneyFormatError, toMinor } from '../domain/money.ts';
 import { findDenomination } from '../domain/pricing.ts';
 import type { C } from '../engine.ts';
@@ -35,7 +36,7 @@ export async function pumpInventory(ctx: EngineContext, body: C['PumpInventoryRe
   const currency = body.currency.toUpperCase();
   if (currency !== product.currency) problems.push(`currency must be the product's currency, ${product.currency}`);
   if (!Number.isInteger(body.count) || body.count < 1 || body.count > MAX_PUMP) problems.push(`count must be an integer between 1 and ${MAX_PUMP}`);
-  if (body.expiry && !(/^\d{4}-\d{2}-\d{2}$/.test(body.expiry) && !Number.isNaN(Date.parse(body.expiry)))) problems.push('expiry must be a date (YYYY-MM-DD)');
+  if (body.expiry && !isCalendarDate(body.expiry)) problems.push('expiry must be a calendar date (YYYY-MM-DD)');
   if (problems.length) throw invalid(...problems);
 
   if (body.partner_id) await requirePartner(ctx, body.partner_id);

@@ -3,12 +3,13 @@
  * appends the ledger row with the resulting balance in the same statement pair (callers run it inside
  * their transaction), so a wallet's balance is always the sum of its ledger's deltas. Debits are guarded
  * in SQL (`balance_minor >= amount`), never read-then-write. A debit crossing the wallet's low-balance
- * threshold emits `wallet.balance_threshold` in the same transaction (outbox.ts).
+ * threshold emits `wallet.balance_threshold` in the same transaction (outbox.ts). Credits are guarded alike
+ * (`balance_minor <= MAX_MINOR − amount`): no balance ever leaves what the contract's DecimalAmount expresses.
  */
 import { prepare, valuesOf } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
 import { parseEnum, TRANSACTION_TYPES, type TransactionType } from '../domain/enums.ts';
-import { formatMinor } from '../domain/money.ts';
+import { formatMinor, MAX_MINOR, MoneyRangeError } from '../domain/money.ts';
 import type { ListResult, PageQuery, S, TransactionQuery } from '../engine.ts';
 import type { EngineContext, Executor } from './context.ts';
 import { insufficientFunds, invalid } from './errors.ts';
@@ -28,17 +29,17 @@ export interface Movement {
 
 const OUTGOING: readonly TransactionType[] = ['DEBIT'];
 
-/** Every order moves money: these run prepared (db/prepared.ts). A debit is guarded in SQL. */
-type WalletChange = { delta: number; nowIso: string; partnerId: string; currency: string; amountMinor: number };
+/** Every order moves money: these run prepared (db/prepared.ts). Both directions are guarded in SQL. */
+type WalletChange = { delta: number; nowIso: string; partnerId: string; currency: string; amountMinor: number; ceilingMinor: number };
 type WalletAfter = Pick<Database['wallets'], 'balance_minor' | 'low_balance_threshold_minor'>;
-const changeWallet = (guarded: boolean) =>
+const changeWallet = (debit: boolean) =>
   prepare<WalletChange, WalletAfter>((db, p) => {
     let update = db
       .updateTable('wallets')
       .set((eb) => ({ balance_minor: eb('balance_minor', '+', p.delta), updated_at: p.nowIso }))
       .where('partner_id', '=', p.partnerId)
       .where('currency', '=', p.currency);
-    if (guarded) update = update.where('balance_minor', '>=', p.amountMinor);
+    update = debit ? update.where('balance_minor', '>=', p.amountMinor) : update.where('balance_minor', '<=', p.ceilingMinor);
     return update.returning(['balance_minor', 'low_balance_threshold_minor']);
   });
 const debitWallet = changeWallet(true);
@@ -50,11 +51,12 @@ export async function moveMoney(ctx: EngineContext, exec: Executor, m: Movement)
   const nowIso = ctx.clock.nowIso();
   const outgoing = OUTGOING.includes(m.type);
   const delta = outgoing ? -m.amountMinor : m.amountMinor;
-  const change = { delta, nowIso, partnerId: m.partnerId, currency: m.currency, amountMinor: m.amountMinor };
+  const change = { delta, nowIso, partnerId: m.partnerId, currency: m.currency, amountMinor: m.amountMinor, ceilingMinor: MAX_MINOR - m.amountMinor };
   const updated = (await (outgoing ? debitWallet : creditWallet).execute(exec, change)).rows[0];
   let balance = updated?.balance_minor;
   if (balance === undefined) {
     if (outgoing) throw await shortfall(exec, m);
+    if (await walletExists(exec, m)) throw ceilingReached(m);
     await exec.insertInto('wallets').values({ partner_id: m.partnerId, currency: m.currency, balance_minor: delta, updated_at: nowIso }).execute();
     balance = delta;
   }
@@ -82,6 +84,17 @@ export async function moveMoney(ctx: EngineContext, exec: Executor, m: Movement)
     });
   }
   return row;
+}
+
+async function walletExists(exec: Executor, m: Movement): Promise<boolean> {
+  const wallet = await exec.selectFrom('wallets').select('currency').where('partner_id', '=', m.partnerId).where('currency', '=', m.currency).executeTakeFirst();
+  return wallet !== undefined;
+}
+
+function ceilingReached(m: Movement): MoneyRangeError {
+  return new MoneyRangeError(
+    `Crediting ${formatMinor(m.amountMinor)} ${m.currency} would take the ${m.currency} wallet above the largest balance, ${formatMinor(MAX_MINOR)}.`,
+  );
 }
 
 async function shortfall(exec: Executor, m: Movement) {

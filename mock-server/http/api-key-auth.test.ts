@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { PartnerCredentials } from '../engine.ts';
 import { apiKeyAuth } from './api-key-auth.ts';
 import type { RequestContext } from './context.ts';
-import { json, pipeline, serve } from '../test-support/http-harness.ts';
+import { getWithRawHeaders, json, pipeline, serve } from '../test-support/http-harness.ts';
 
 const partner: PartnerCredentials = {
   partnerId: 'ptr_01KP5JFKJRHZ9SB1SVVD0X1QTN',
@@ -41,6 +41,26 @@ test('X-API-Key + X-API-Secret: every failure is the same 401 E_UNAUTHORIZED; th
     const ok = await call({ 'X-API-Key': partner.apiKey, 'X-API-Secret': partner.apiSecret });
     assert.equal(ok.status, 200);
     assert.deepEqual((await json(ok)).locals.auth, { result: 'PASS', reason: null });
+  } finally {
+    await served.close();
+  }
+});
+
+// Regression (issue 18): a repeated credential header must not let either copy win.
+test('X-API-Key or X-API-Secret sent twice is a 401 whose verdict says so, even when both copies are right', async () => {
+  const contexts: RequestContext[] = [];
+  const served = await serve(pipeline([apiKeyAuth(engine)], { contexts }));
+  try {
+    const cases: [[string, string][], string][] = [
+      [[['X-API-Key', partner.apiKey], ['X-API-Key', partner.apiKey], ['X-API-Secret', partner.apiSecret]], 'X-API-Key header was sent 2 times'],
+      [[['X-API-Key', partner.apiKey], ['X-API-Secret', partner.apiSecret], ['x-api-secret', 'sk_test_other']], 'X-API-Secret header was sent 2 times'],
+    ];
+    for (const [headers, reason] of cases) {
+      const reply = await getWithRawHeaders(`${served.url}/x`, headers);
+      assert.equal(reply.status, 401);
+      assert.equal(reply.body.error.code, 'E_UNAUTHORIZED');
+      assert.equal(contexts.pop()?.verdicts.auth.reason, reason);
+    }
   } finally {
     await served.close();
   }

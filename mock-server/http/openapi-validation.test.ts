@@ -46,7 +46,7 @@ test('requests: parameters decoded, coerced and defaulted for the handler; misma
     const badIdBody = await json(badId);
     assert.equal(badIdBody.error.code, 'E_VALIDATION_FAILURE');
     assert.equal(badIdBody.error.name, 'ValidationFailure');
-    assert.deepEqual(badIdBody.error.messages, ['params.product_id must be integer']);
+    assert.deepEqual(badIdBody.error.messages, ['params.product_id must be an integer written in decimal digits']);
 
     const badEncoding = await json(await fetch(`${served.url}/api/v1/orders/ord_%E0%A4%A`));
     assert.deepEqual(badEncoding.error.messages, ['params.order_id must be percent-encoded UTF-8']);

@@ -62,3 +62,28 @@ test('JSON nested deeper than MAX_JSON_DEPTH is a 400 before anything walks it; 
     await served.close();
   }
 });
+
+// Regression (issue 18): `{"amount":"1.00","amount":"900.00"}` was charged by the last value, and
+// `"product_id": 1e400` parsed to Infinity, which Ajv takes for an integer.
+test('a key repeated in one object, or a number beyond double range, is a 400 naming where', async () => {
+  const served = await serve(pipeline([rawBody(), echo]));
+  const post = (body: string) => fetch(`${served.url}/x`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  try {
+    const twice = await post('{"product_id":1,"amount":"1.00","amount":"900.00"}');
+    assert.equal(twice.status, 400);
+    const envelope = await json(twice);
+    assert.equal(envelope.error.code, 'E_VALIDATION_FAILURE');
+    assert.deepEqual(envelope.error.messages, ['/amount appears more than once in the same object']);
+
+    const escaped = await post('{"customer_info":{"email":"a@b.c","em\\u0061il":"x@y.z"}}');
+    assert.deepEqual((await json(escaped)).error.messages, ['/customer_info/email appears more than once in the same object']);
+
+    const huge = await post('{"product_id":1e400,"quantity":-1e999}');
+    assert.deepEqual((await json(huge)).error.messages, ['/product_id is a number too large to represent', '/quantity is a number too large to represent']);
+
+    const siblings = await post('[{"a":1},{"a":2}]');
+    assert.equal(siblings.status, 200, 'the same key in two objects is not a repeat');
+  } finally {
+    await served.close();
+  }
+});

@@ -1,13 +1,15 @@
 /**
  * Reads the body once, as bytes (body-parser's raw reader, any content type), keeps those exact bytes for
  * the signature check, and parses JSON bodies into `req.body`. Too big → 413 E_PAYLOAD_TOO_LARGE; JSON that
- * does not parse, or nests deeper than MAX_JSON_DEPTH → 400 E_VALIDATION_FAILURE. A non-JSON body is left
- * unparsed for the validator to reject.
+ * does not parse, nests deeper than MAX_JSON_DEPTH, repeats a key in one object or holds a number beyond
+ * double range (strict-json.ts) → 400 E_VALIDATION_FAILURE. A non-JSON body is left unparsed for the
+ * validator to reject.
  */
 import express, { type RequestHandler } from 'express';
 import { ApiError } from '../api-error.ts';
 import { validationFailure } from './api-errors.ts';
 import { contextOf } from './context.ts';
+import { strictJsonProblems } from './strict-json.ts';
 
 /** Partner and control requests are small JSON documents; 100 KiB is generous and bounds memory per request. */
 export const DEFAULT_BODY_LIMIT_BYTES = 100 * 1024;
@@ -66,10 +68,16 @@ export function rawBody({ limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitBytes?
       if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) {
         return next(validationFailure(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`));
       }
+      const text = raw.toString('utf8');
       try {
-        req.body = JSON.parse(raw.toString('utf8'));
+        req.body = JSON.parse(text);
       } catch (parseError) {
         return next(validationFailure('The request body is not valid JSON.', [(parseError as Error).message]));
+      }
+      const problems = strictJsonProblems(text);
+      if (problems.length) {
+        req.body = undefined;
+        return next(validationFailure('The request body repeats a key or holds a number out of range.', problems));
       }
       next();
     });

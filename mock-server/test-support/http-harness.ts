@@ -2,6 +2,7 @@
  * Helpers for the middleware tests: a pipeline (trace id → the middlewares under test → error envelope)
  * served on loopback, a settable clock and a logger whose lines the test can read.
  */
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
@@ -98,6 +99,29 @@ export async function serve(app: Express, host = '127.0.0.1'): Promise<Served> {
 
 export async function json(response: Response): Promise<Record<string, any>> {
   return (await response.json()) as Record<string, any>;
+}
+
+/**
+ * A GET with headers exactly as listed, repeats included (fetch merges a repeated name into one line and
+ * node:http's object form cannot repeat one): `[['Authorization', 'Bearer a'], ['Authorization', 'Bearer b']]`.
+ */
+export function getWithRawHeaders(url: string, headers: [string, string][]): Promise<{ status: number; body: Record<string, any> }> {
+  return new Promise((resolve, reject) => {
+    // The list form of headers sends no Host of its own.
+    const req = httpRequest(url, { method: 'GET', headers: ['Host', new URL(url).host, ...headers.flat()] }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any> });
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** The headers the spec requires on every partner response, which the app's rate-limit middleware sets. */
