@@ -3,14 +3,15 @@
  * /sandbox/v1, both validated against their bundled specs, errors always in the envelope.
  *
  * Partner pipeline, in order: trace id → (request log hook, operation lookup, provisional rate-limit
- * headers) → raw body → API key + secret → IP allowlist → rate limit → signature on writes → operation gate
+ * headers) → reset gate → raw body → API key + secret → IP allowlist → rate limit → signature on writes → operation gate
  * (404/405/feature flag) → Idempotency-Key presence → enum normalisation → OpenAPI validation → idempotency
  * claim → faults → handler → (claim released on error) → error envelope. Control pipeline: trace id → raw
  * body → admin bearer token (none for the public signing key) → operation gate → enum normalisation → OpenAPI
  * validation → handler → envelope. Test-helper pipeline (/sandbox/v1/test-helpers, a partner driving its own
  * sandbox): trace id → raw body → API key + secret → IP allowlist → signature on writes (the partner API's own
  * middlewares) → operation gate → enum normalisation → OpenAPI validation → event stream or handler → envelope.
- * Each pipeline is one composed Express layer (compose.ts).
+ * Each pipeline is one composed Express layer (compose.ts). In front of all: the trace id, one access-log
+ * line per request, and the unauthenticated probes /healthz and /readyz.
  *
  * Request signatures are checked against real time, not the sandbox clock: partners sign with their real
  * clocks, and moving a clock must never make a correctly signed request fail.
@@ -18,6 +19,7 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Engine } from './engine.ts';
+import { accessLog } from './http/access-log.ts';
 import { adminAuth } from './http/admin-auth.ts';
 import { certificationWitness } from './http/certification-witness.ts';
 import { clockSync } from './http/clock-sync.ts';
@@ -28,6 +30,7 @@ import { enumNormalisation } from './http/enum-normalisation.ts';
 import { errorEnvelope } from './http/error-envelope.ts';
 import { eventStream, EventStreams } from './http/event-stream.ts';
 import { faults } from './http/faults.ts';
+import { healthRoutes } from './http/health.ts';
 import { idempotency, releaseIdempotencyOnError, requireIdempotencyKey } from './http/idempotency.ts';
 import { ipAllowlist } from './http/ip-allowlist.ts';
 import { createLogger } from './http/logger.ts';
@@ -41,6 +44,7 @@ import { rateLimit, rateLimitPreview } from './http/rate-limit.ts';
 import { RateLimiter, rateLimitsFromSpec, SharedRateLimiter } from './http/rate-limiter.ts';
 import { rawBody } from './http/raw-body.ts';
 import { requestLog } from './http/request-log.ts';
+import { resetGate } from './http/reset-gate.ts';
 import { resolveOperation } from './http/resolve-operation.ts';
 import { requestSignature, signingToleranceFromSpec } from './http/signature.ts';
 import { testHelperRoutes } from './http/test-helper-routes.ts';
@@ -94,6 +98,7 @@ export function createApp({
     requestLog(engine, logger),
     resolveOperation(partnerTable),
     rateLimitPreview(limiter, engine.clock),
+    resetGate(engine),
     body,
     apiKeyAuth(partners),
     ipAllowlist(),
@@ -140,6 +145,8 @@ export function createApp({
   app.set('etag', false);
   app.set('trust proxy', trustProxy);
   app.use(traceId());
+  app.use(accessLog(logger));
+  app.use(healthRoutes(engine));
   app.use(certificationWitness(engine, partnerTable.basePath));
   if (docsDir) {
     app.use('/docs', express.static(docsDir));

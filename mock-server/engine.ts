@@ -207,5 +207,13 @@ export interface Engine {
   /** Where to record a raw request made with this API key: set while a certification session uses it. Asked per request, so synchronous. */
   certificationWitness(apiKey: string): ((record: WitnessRecord) => void) | undefined;
 
+  /**
+   * A partner request of this process begins: resolves once no reset is running or waiting; call the returned
+   * function when the request is over (a reset waits for every such request in flight).
+   */
+  enterPartnerRequest(): Promise<() => void>;
+  /** For /readyz: the database answers and has run every migration this build knows (throws when unreachable). */
+  pendingMigrations(): Promise<string[]>;
+
   close(): Promise<void>;
 }

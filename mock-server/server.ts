@@ -1,6 +1,8 @@
 /**
  * Runs the sandbox: opens the database, creates the engine, makes sure the demo partner exists, serves the
  * app and prints where and with which credentials (once, to stdout; the operational log never sees them).
+ * Hosted (DESIGN "Hosted mode"): no demo partner, the admin token must be given and nothing secret is
+ * printed, webhook URLs are guarded.
  * Delivers webhooks in the background from start to close. Closes cleanly on SIGINT/SIGTERM: stops accepting,
  * lets in-flight requests finish, stops webhook delivery (unfinished attempts are given back, to be sent again
  * on the next start), closes the database.
@@ -12,6 +14,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { DEFAULT_DB_FILE } from './db/connect.ts';
 import { ensureDemoPartner, type DemoCredentials } from './demo-partner.ts';
+import { webhookHosting } from './domain/webhook-url-policy.ts';
 import { openEngine } from './engine/index.ts';
 import type { Engine } from './engine.ts';
 import { answerClientErrors } from './http/client-error.ts';
@@ -42,6 +45,12 @@ export interface SandboxOptions {
   docsDir?: string;
   /** Certification reports say they come from a practice sandbox (`starship conformance partner` run locally). */
   practice?: boolean;
+  /** Hosted for many partners: no demo partner, no secret printed, webhook URLs to internal addresses refused. */
+  hosted?: boolean;
+  /** Hosts (names or IP literals) webhook URLs may name even when hosted. */
+  allowWebhookHosts?: readonly string[];
+  /** Webhook endpoints per partner (domain/webhook-url-policy.ts's default when absent). */
+  maxWebhookEndpoints?: number;
 }
 
 export interface RunningSandbox {
@@ -50,7 +59,8 @@ export interface RunningSandbox {
   /** The origin; the control API is under `/sandbox/v1`. */
   origin: string;
   adminToken: string;
-  demoPartner: DemoCredentials;
+  /** Absent when hosted. */
+  demoPartner?: DemoCredentials;
   engine: Engine;
   close(): Promise<void>;
   /** Settles once the sandbox has closed (after close() or a signal). */
@@ -89,12 +99,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     docsDir,
   } = options;
 
-  const { databaseUrl, poolSize } = options;
+  const { databaseUrl, poolSize, hosted = false } = options;
+  if (hosted && options.adminToken === undefined) throw new Error('a hosted sandbox needs its admin token given (--admin-token or STARSHIP_ADMIN_TOKEN): none is printed');
   const env = options.env ?? process.env;
   const practice = options.practice ? { practice: true } : {};
-  const engine = await openEngine(databaseUrl ? { databaseUrl, env, ...(poolSize ? { poolSize } : {}), ...practice } : { file, env, ...practice });
+  const webhooks = webhookHosting({
+    hosted,
+    ...(options.allowWebhookHosts ? { allowHosts: options.allowWebhookHosts } : {}),
+    ...(options.maxWebhookEndpoints !== undefined ? { maxEndpointsPerPartner: options.maxWebhookEndpoints } : {}),
+  });
+  const engine = await openEngine(
+    databaseUrl ? { databaseUrl, env, webhooks, ...(poolSize ? { poolSize } : {}), ...practice } : { file, env, webhooks, ...practice },
+  );
   try {
-    const demoPartner = await ensureDemoPartner(engine, databaseUrl ? undefined : file);
+    const demoPartner = hosted ? undefined : await ensureDemoPartner(engine, databaseUrl ? undefined : file);
     // Deliveries left pending by a previous run (or a crash) resume now; engine.close() stops the loop.
     engine.startWebhookDelivery({ onError: (error) => logger.error({ err: error }, 'webhook delivery failed') });
     const eventStreams = new EventStreams();
@@ -108,7 +126,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     let closing: Promise<void> | undefined;
     let settle: () => void = () => {};
     const closed = new Promise<void>((resolve) => (settle = resolve));
-    const onSignal = () => void close();
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'sandbox shutting down');
+      void close();
+    };
     const close = () => {
       closing ??= (async () => {
         process.off('SIGINT', onSignal);
@@ -121,6 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         await drained;
         clearTimeout(cut);
         await engine.close();
+        logger.info('sandbox closed');
         settle();
       })();
       return closing;
@@ -136,10 +158,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     print(`  control API:  ${origin}/sandbox/v1`);
     print(`  database:     ${databaseUrl ? maskPassword(databaseUrl) : file}`);
     if (docsDir) print(`  docs:         ${origin}/docs/`);
-    print(`  API key:      ${demoPartner.apiKey}`);
-    print(`  API secret:   ${demoPartner.apiSecret}`);
-    print(`  admin token:  ${adminToken}`);
-    return { baseUrl, origin, adminToken, demoPartner, engine, close, closed };
+    if (demoPartner) {
+      print(`  API key:      ${demoPartner.apiKey}`);
+      print(`  API secret:   ${demoPartner.apiSecret}`);
+      print(`  admin token:  ${adminToken}`);
+    } else {
+      print('  hosted:       no demo partner; create partners with the control API (admin token as given)');
+    }
+    logger.info({ origin, hosted, database: databaseUrl ? 'postgresql' : file === ':memory:' ? 'memory' : 'sqlite' }, 'sandbox listening');
+    return { baseUrl, origin, adminToken, engine, close, closed, ...(demoPartner ? { demoPartner } : {}) };
   } catch (error) {
     await engine.close();
     throw error;

@@ -43,7 +43,7 @@ test('safeEqual compares through timingSafeEqual, equal lengths or not', () => {
 });
 
 function fakeExchange(headers: Record<string, string>): { req: Request; res: Response } {
-  const req = { get: (name: string) => headers[name.toLowerCase()] } as unknown as Request;
+  const req = { get: (name: string) => headers[name.toLowerCase()], rawHeaders: Object.entries(headers).flat() } as unknown as Request;
   const res = { locals: { starship: { verdicts: initialVerdicts() } } } as unknown as Response;
   return { req, res };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { withCredentialOptions } from './commands/partner-credentials.ts';
 
 process.env.REDOCLY_SUPPRESS_UPDATE_NOTICE ??= 'true';
@@ -50,14 +50,21 @@ program
 
 program
   .command('mock')
-  .description('serve the stateful sandbox: the partner API at /api/v1 and the control API at /sandbox/v1')
-  .option('--port <port>', 'port to listen on', '4010')
-  .option('--host <host>', 'address to bind', '127.0.0.1')
-  .option('--db <file>', 'SQLite file, or :memory: for a throwaway sandbox (default .sandbox/starship.db)')
+  .description('serve the stateful sandbox: the partner API at /api/v1 and the control API at /sandbox/v1 (every option also from its STARSHIP_* variable)')
+  .addOption(new Option('--port <port>', 'port to listen on').env('STARSHIP_PORT').default('4010'))
+  .addOption(new Option('--host <host>', 'address to bind').env('STARSHIP_HOST').default('127.0.0.1'))
+  .addOption(new Option('--db <file>', 'SQLite file, or :memory: for a throwaway sandbox (default .sandbox/starship.db)').env('STARSHIP_DB'))
   .option('--database-url <url>', 'PostgreSQL URL shared by several instances (or STARSHIP_DATABASE_URL; needs STARSHIP_ENCRYPTION_KEY)')
-  .option('--admin-token <token>', 'bearer token for the control API (random and printed when omitted)')
-  .option('--trust-proxy', 'take the client IP from X-Forwarded-For (only behind a proxy you control)')
-  .option('--no-validate-responses', 'skip checking each response against the spec (on by default; a mismatch is a 500)')
+  .addOption(new Option('--admin-token <token>', 'bearer token for the control API (random and printed when omitted; required with --hosted)').env('STARSHIP_ADMIN_TOKEN'))
+  .option('--trust-proxy', 'take the client IP from X-Forwarded-For (only behind a proxy you control; or STARSHIP_TRUST_PROXY=1)')
+  .option('--no-validate-responses', 'skip checking each response against the spec (on by default, a mismatch is a 500; or STARSHIP_VALIDATE_RESPONSES=0)')
+  .option('--hosted', 'host for many partners: no demo partner, no secret printed, webhook URLs to internal addresses refused (or STARSHIP_HOSTED=1)')
+  .addOption(
+    new Option('--allow-webhook-host <host...>', 'a host webhook URLs may name even when hosted (repeatable; STARSHIP_ALLOW_WEBHOOK_HOSTS, comma-separated)').env(
+      'STARSHIP_ALLOW_WEBHOOK_HOSTS',
+    ),
+  )
+  .addOption(new Option('--max-webhook-endpoints <count>', 'webhook endpoints one partner may register (default 10)').env('STARSHIP_MAX_WEBHOOK_ENDPOINTS'))
   .action(run(() => import('./commands/mock.ts'), (m) => m.mockCommand));
 
 program

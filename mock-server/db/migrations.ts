@@ -373,3 +373,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
     throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
+
+/** The migrations this build knows that the database has not run (none once startup migrated it). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrations = await new Migrator({ db, provider }).getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -9,10 +9,12 @@ import { isPostgres } from '../db/postgres.ts';
 import type { Database } from '../db/schema.ts';
 import { createIdFactory, type IdFactory, type IdKind } from '../domain/ids.ts';
 import { decryptText, encryptText } from '../domain/voucher-crypto.ts';
+import { LOCAL_HOSTING, type WebhookHosting } from '../domain/webhook-url-policy.ts';
 import type { Catalog } from './catalog.ts';
 import { PartnerClocks, PartnerTime, type SandboxTime, type VirtualClock } from './clock.ts';
 import { OutboxSignal } from './outbox-signal.ts';
 import { SeedStock } from './seed-stock.ts';
+import { ResetGate } from './reset-gate.ts';
 
 /** A Kysely instance or a transaction: modules take either, and must use the one they are given. */
 export type Executor = Kysely<Database>;
@@ -28,6 +30,8 @@ interface Parts {
   readonly partnerClocks: PartnerClocks;
   readonly seedStock: SeedStock;
   readonly shared: boolean;
+  readonly resetGate: ResetGate;
+  readonly webhooks: WebhookHosting;
 }
 
 export class EngineContext {
@@ -47,17 +51,39 @@ export class EngineContext {
    * and allocation selects take row locks (FOR UPDATE SKIP LOCKED), which SQLite has no syntax for.
    */
   readonly shared: boolean;
+  /** Partner requests of this process on one side, resetSandbox on the other (reset-gate.ts). */
+  readonly resetGate: ResetGate;
+  /** Which webhook URLs may be registered and reached, and how many per partner. */
+  readonly webhooks: WebhookHosting;
 
   constructor(
-    parts: Omit<Parts, 'newId' | 'outbox' | 'partnerClocks' | 'shared'> | Parts,
+    parts: (Omit<Parts, 'newId' | 'outbox' | 'partnerClocks' | 'shared' | 'resetGate' | 'webhooks'> & { webhooks?: WebhookHosting }) | Parts,
     /** The time modules read: the sandbox-wide clock unless this context is a partner's. */
     readonly clock: SandboxTime = parts.sandboxClock,
   ) {
     const shared = 'shared' in parts ? parts.shared : isPostgres(parts.db);
     this.#parts =
-      'newId' in parts ? parts : { ...parts, newId: createIdFactory(), outbox: new OutboxSignal(), partnerClocks: new PartnerClocks(shared), shared };
-    ({ db: this.db, catalog: this.catalog, sandboxClock: this.sandboxClock, outbox: this.outbox, partnerClocks: this.partnerClocks, seedStock: this.seedStock } =
-      this.#parts);
+      'newId' in parts
+        ? parts
+        : {
+            ...parts,
+            newId: createIdFactory(),
+            outbox: new OutboxSignal(),
+            partnerClocks: new PartnerClocks(shared),
+            shared,
+            resetGate: new ResetGate(),
+            webhooks: parts.webhooks ?? LOCAL_HOSTING,
+          };
+    ({
+      db: this.db,
+      catalog: this.catalog,
+      sandboxClock: this.sandboxClock,
+      outbox: this.outbox,
+      partnerClocks: this.partnerClocks,
+      seedStock: this.seedStock,
+      resetGate: this.resetGate,
+      webhooks: this.webhooks,
+    } = this.#parts);
     this.shared = shared;
   }
 

@@ -21,3 +21,11 @@ export function insufficientFunds(message: string): ApiError {
 export function featureDisabled(operationId: string, flag: string): ApiError {
   return new ApiError(404, 'E_FEATURE_DISABLED', `${operationId} is planned and not enabled (feature flag ${flag} is off).`);
 }
+
+/**
+ * The authenticated partner is gone: a reset removed it while its request was on the way. The same answer
+ * as for a key that is not known, which it now is not.
+ */
+export function partnerGone(): ApiError {
+  return new ApiError(401, 'E_UNAUTHORIZED', 'Invalid API key or secret.');
+}

@@ -10,7 +10,7 @@ import { openDatabase, DEFAULT_DB_FILE } from '../db/connect.ts';
 import { generateCatalog } from '../domain/catalog-seed.ts';
 import { ENCRYPTION_KEY_ENV, loadEncryptionKey } from '../db/encryption-key.ts';
 import { generateReportSigningKey, loadReportSigningKey, REPORT_SIGNING_KEY_ENV } from '../db/report-signing-key.ts';
-import { migrateToLatest } from '../db/migrations.ts';
+import { migrateToLatest, pendingMigrations } from '../db/migrations.ts';
 import { lockForStartup, openPostgres } from '../db/postgres.ts';
 import type { Database } from '../db/schema.ts';
 import type { C, Engine } from '../engine.ts';
@@ -38,6 +38,7 @@ import { readSettings, requireOperationEnabled, updateSettings } from './setting
 import { listTransactions, listWallets } from './wallets.ts';
 import { setWalletThreshold } from './wallet-thresholds.ts';
 import { injectWebhookFault, listDeliveries } from './deliveries.ts';
+import type { WebhookHosting } from '../domain/webhook-url-policy.ts';
 import { WebhookDispatcher } from '../webhook-dispatcher/dispatcher.ts';
 import { deleteWebhook, listWebhooks, rotateWebhookSecret, updateWebhook, upsertWebhook } from './webhooks.ts';
 
@@ -51,6 +52,8 @@ export interface EngineOptions {
   reportSigningKey?: KeyObject;
   /** Reports say they come from a practice sandbox (`starship conformance partner` run locally). */
   practice?: boolean;
+  /** Hosted mode's webhook URL guard and the per-partner endpoint cap; local defaults when absent. */
+  webhooks?: WebhookHosting;
 }
 
 /** Seconds advanceClock accepts in one call (one year, as the control API's schema). */
@@ -65,7 +68,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
   });
   const clock = new VirtualClock(options.realNow);
   await clock.load(db);
-  const ctx = new EngineContext({ db, key: options.encryptionKey, sandboxClock: clock, catalog: await Catalog.load(db), seedStock: new SeedStock(generateCatalog().inventory) });
+  const ctx = new EngineContext({
+    db,
+    key: options.encryptionKey,
+    sandboxClock: clock,
+    catalog: await Catalog.load(db),
+    seedStock: new SeedStock(generateCatalog().inventory),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+  });
   if (ctx.shared) clock.share(db);
   await ctx.partnerClocks.load(db);
   await db.transaction().execute(async (trx) => {
@@ -193,6 +203,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
     getReportSigningKey: async () => certification.signingKeyInfo(),
     certificationWitness: (apiKey) => certification.witness(apiKey),
 
+    pendingMigrations: () => pendingMigrations(db),
+    enterPartnerRequest: () => ctx.resetGate.enter(),
     close: async () => {
       try {
         await certification.close();
@@ -217,6 +229,7 @@ export interface OpenEngineOptions {
   env?: NodeJS.ProcessEnv;
   realNow?: () => number;
   practice?: boolean;
+  webhooks?: WebhookHosting;
 }
 
 /**
@@ -242,6 +255,7 @@ export async function openEngine(options: OpenEngineOptions = {}) {
       reportSigningKey,
       ...(options.realNow ? { realNow: options.realNow } : {}),
       ...(options.practice ? { practice: true } : {}),
+      ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     });
   } catch (error) {
     await db.destroy();

@@ -18,6 +18,7 @@ import { resolveLine, type OrderLine } from './order-line.ts';
 import { recordOrderEvent } from './outbox.ts';
 import { findOrder, loadItemViews, renderOrder, type ItemRow, type ItemView, type OrderRow } from './order-view.ts';
 import { pageOf } from './pagination.ts';
+import { holdPartner } from './partners.ts';
 import { autoVendorFulfill, requireOperationEnabled } from './settings.ts';
 import { isoBound } from './time-filters.ts';
 import { moveMoney } from './wallets.ts';
@@ -38,6 +39,7 @@ export async function placeOrder(
   }
 
   return ctx.db.transaction().execute(async (trx) => {
+    await holdPartner(ctx, trx, partnerId);
     const nowIso = ctx.clock.nowIso();
     const { product, amountMinor, quantity } = line;
     const orderId = ctx.newId('order');

@@ -8,8 +8,8 @@ import { isIP } from 'node:net';
 import { CURRENCIES, isSupportedCurrency } from '../domain/fx.ts';
 import { MoneyFormatError, toMinor } from '../domain/money.ts';
 import type { C, PartnerCredentials } from '../engine.ts';
-import type { EngineContext } from './context.ts';
-import { invalid, notFound } from './errors.ts';
+import type { EngineContext, Executor } from './context.ts';
+import { invalid, notFound, partnerGone } from './errors.ts';
 import { shiftDueDeliveries } from './deliveries.ts';
 import { plantInitialStock } from './seed.ts';
 import { moveMoney, partnerWallets, renderTransaction, renderWallet } from './wallets.ts';
@@ -141,4 +141,17 @@ function isCidr(value: string): boolean {
   if (rest.length || address === undefined || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
   const version = isIP(address);
   return version !== 0 && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * First in a write made for a partner: the partner still exists (a reset may have removed it after the request
+ * was authenticated: 401 then, not a foreign-key 500) and, on PostgreSQL, stays until the write commits (FOR
+ * SHARE, or FOR UPDATE to serialise the partner's own writes; resetSandbox locks every partner FOR UPDATE
+ * first, so a write either commits before the reset or finds the partner gone). SQLite runs one write
+ * transaction at a time, so there the check is enough.
+ */
+export async function holdPartner(ctx: EngineContext, exec: Executor, partnerId: string, lock: 'share' | 'update' = 'share'): Promise<void> {
+  let query = exec.selectFrom('partners').select('id').where('id', '=', partnerId);
+  if (ctx.shared) query = lock === 'update' ? query.forUpdate() : query.forShare();
+  if (!(await query.executeTakeFirst())) throw partnerGone();
 }

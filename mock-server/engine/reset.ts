@@ -29,7 +29,7 @@ const WIPED = [
   'rate_limit_windows',
 ] as const;
 
-export async function resetSandbox(ctx: EngineContext): Promise<void> {
+async function resetOnce(ctx: EngineContext): Promise<void> {
   try {
     await ctx.db.transaction().execute(async (trx) => {
       for (const table of WIPED) await trx.deleteFrom(table).execute();
@@ -43,4 +43,26 @@ export async function resetSandbox(ctx: EngineContext): Promise<void> {
   }
   ctx.partnerClocks.forget();
   ctx.seedStock.forget();
+}
+
+/** PostgreSQL's foreign_key_violation and deadlock_detected: another instance's write met the reset. */
+const RETRIED = new Set(['23503', '40P01']);
+const ATTEMPTS = 5;
+
+/**
+ * Alone among this process's partner requests (reset-gate.ts). On PostgreSQL a write of another instance
+ * (it holds its partner FOR SHARE, partners.ts holdPartner) can commit a row for a partner after the reset
+ * emptied that row's table, or lock rows in another order: the reset then rolls back whole (foreign-key
+ * violation or deadlock) and runs again. Writes that start after it find their partner gone (401).
+ */
+export async function resetSandbox(ctx: EngineContext): Promise<void> {
+  await ctx.resetGate.exclusive(async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await resetOnce(ctx);
+      } catch (error) {
+        if (attempt >= ATTEMPTS || !RETRIED.has(String((error as { code?: unknown }).code))) throw error;
+      }
+    }
+  });
 }

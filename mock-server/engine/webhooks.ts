@@ -7,9 +7,11 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/schema.ts';
 import type { WebhookEventType } from '../domain/enums.ts';
 import type { ListResult, PageQuery, S } from '../engine.ts';
+import { refuseWebhookUrl } from '../domain/webhook-url-policy.ts';
 import type { EngineContext, Executor } from './context.ts';
 import { invalid, notFound } from './errors.ts';
 import { pageOf } from './pagination.ts';
+import { holdPartner } from './partners.ts';
 import { readSettings, settingOf, WEBHOOK_EVENT_FLAGS } from './settings.ts';
 
 export const PREVIOUS_SECRET_TTL_SECONDS = 24 * 60 * 60;
@@ -23,10 +25,12 @@ export async function upsertWebhook(
   body: S['UpsertWebhookRequest'],
 ): Promise<{ created: boolean; endpoint: S['WebhookEndpointWithSecret'] }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const events = await checkedEvents(trx, body.events, [checkUrl(body.url)]);
+    const events = await checkedEvents(trx, body.events, [checkUrl(ctx, body.url)]);
     const nowIso = ctx.clock.nowIso();
     const description = body.description ?? null;
+    await holdPartner(ctx, trx, partnerId, 'update');
     const existing = await trx.selectFrom('webhook_endpoints').selectAll().where('partner_id', '=', partnerId).where('url', '=', body.url).executeTakeFirst();
+    if (!existing) await checkEndpointCap(ctx, trx, partnerId);
     if (existing) {
       const updated = { ...existing, events_json: JSON.stringify(events), description, updated_at: nowIso };
       await trx.updateTable('webhook_endpoints').set({ events_json: updated.events_json, description, updated_at: nowIso }).where('id', '=', existing.id).execute();
@@ -65,7 +69,7 @@ export async function listWebhooks(ctx: EngineContext, partnerId: string, query:
 export async function updateWebhook(ctx: EngineContext, partnerId: string, webhookId: string, body: S['UpdateWebhookRequest']): Promise<S['WebhookEndpoint']> {
   return ctx.db.transaction().execute(async (trx) => {
     const existing = await findEndpoint(trx, partnerId, webhookId);
-    const events = await checkedEvents(trx, body.events, [checkUrl(body.url)]);
+    const events = await checkedEvents(trx, body.events, [checkUrl(ctx, body.url)]);
     const clash = await trx
       .selectFrom('webhook_endpoints')
       .select('id')
@@ -156,13 +160,20 @@ async function checkedEvents(exec: Executor, requested: readonly string[], probl
   return events;
 }
 
-function checkUrl(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? undefined : 'url must be an http(s) URL';
-  } catch {
-    return 'url must be an absolute URL';
-  }
+/** The URL rules (domain/webhook-url-policy.ts): http(s), no credentials, and, hosted, no internal address. */
+function checkUrl(ctx: EngineContext, url: string): string | undefined {
+  return refuseWebhookUrl(url, ctx.webhooks)?.message;
+}
+
+/** A partner's endpoints stay under the cap (its row is held FOR UPDATE: registrations count one after another). */
+async function checkEndpointCap(ctx: EngineContext, trx: Executor, partnerId: string): Promise<void> {
+  const { n } = await trx
+    .selectFrom('webhook_endpoints')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('partner_id', '=', partnerId)
+    .executeTakeFirstOrThrow();
+  const max = ctx.webhooks.maxEndpointsPerPartner;
+  if (Number(n) >= max) throw invalid(`ENDPOINT_LIMIT: a partner may register at most ${max} webhook endpoints; delete one first`);
 }
 
 function renderEndpoint(row: EndpointRow): S['WebhookEndpoint'] {

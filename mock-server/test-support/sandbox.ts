@@ -15,7 +15,7 @@ import { buildOperationTable, type OperationTable } from '../http/operations.ts'
 import { loadSpec } from '@starship/contract';
 import { createContractValidator, problemText } from '@starship/contract/validator';
 import { capturingLogger } from './http-harness.ts';
-import { startSandbox, type RunningSandbox } from '../server.ts';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../server.ts';
 
 export const ADMIN_TOKEN = 'adm_test_token';
 
@@ -84,7 +84,9 @@ export class TestSandbox {
   ) {}
 
   /** `backend: 'postgres'` runs the sandbox on a fresh database of STARSHIP_TEST_DATABASE_URL's server, dropped on close. */
-  static async start(options: { db?: string; backend?: SandboxBackend; trustProxy?: boolean; docsDir?: string } = {}): Promise<TestSandbox> {
+  static async start(
+    options: { db?: string; backend?: SandboxBackend; trustProxy?: boolean; docsDir?: string } & Pick<SandboxOptions, 'hosted' | 'allowWebhookHosts' | 'maxWebhookEndpoints'> = {},
+  ): Promise<TestSandbox> {
     const { logger, lines } = capturingLogger();
     const backend = options.backend ?? (options.db === undefined && process.env[SANDBOX_BACKEND_ENV] === 'postgres' ? 'postgres' : 'sqlite');
     const database = backend === 'postgres' ? await createTestDatabase(requiredTestServerUrl()) : undefined;
@@ -100,6 +102,9 @@ export class TestSandbox {
       print: () => {},
       handleSignals: false,
       ...(options.docsDir ? { docsDir: options.docsDir } : {}),
+      ...(options.hosted ? { hosted: true } : {}),
+      ...(options.allowWebhookHosts ? { allowWebhookHosts: options.allowWebhookHosts } : {}),
+      ...(options.maxWebhookEndpoints ? { maxWebhookEndpoints: options.maxWebhookEndpoints } : {}),
     }).catch(async (error: unknown) => {
       await database?.drop();
       throw error;

@@ -212,6 +212,7 @@ export class WebhookDispatcher {
         eventType: delivery.event_type,
         secrets: fault === 'FORGED_SIGNATURE' ? [`whsec_forged_${randomBytes(12).toString('hex')}`] : target.secrets,
         timestamp: Math.floor(Date.now() / 1000) - stale,
+        policy: this.ctx.webhooks,
         ...(signal ? { signal } : {}),
       });
       return { at, ...result, fault };

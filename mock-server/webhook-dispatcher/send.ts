@@ -1,11 +1,18 @@
 /**
  * One webhook POST: the envelope bytes as stored, signed with the SDK's own signer (there is one
  * implementation of the protocol, sdk/webhooks.ts), within the 5 s budget. Only the status counts; the
- * receiver's body is not read.
+ * receiver's body is not read, and a redirect is an answer like any other 3xx (not followed, so never to a
+ * forbidden address). Sent with node:http(s) rather than fetch so that, hosted, the connection goes to the
+ * address the URL guard checked (guarded-lookup.ts). Errors never quote the URL's credentials.
  */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { signWebhookPayload } from '@starship/sdk';
 import { ATTEMPT_TIMEOUT_MS } from '@starship/contract/webhook-delivery';
+import { OPEN_POLICY, refuseWebhookUrl, type WebhookUrlPolicy } from '../domain/webhook-url-policy.ts';
+import { guardedLookup } from './guarded-lookup.ts';
 
 export interface SendRequest {
   url: string;
@@ -19,6 +26,8 @@ export interface SendRequest {
   signal?: AbortSignal;
   /** The sandbox's own by default (`starship listen` sends as itself). */
   userAgent?: string;
+  /** Which addresses may be reached (hosted mode); open by default. */
+  policy?: WebhookUrlPolicy;
 }
 
 export interface SendResult {
@@ -29,38 +38,54 @@ export interface SendResult {
 
 export const USER_AGENT = 'Starship-Webhooks/1 (sandbox)';
 
+const lookups = new WeakMap<WebhookUrlPolicy, LookupFunction | undefined>();
+function lookupFor(policy: WebhookUrlPolicy): LookupFunction | undefined {
+  if (!lookups.has(policy)) lookups.set(policy, guardedLookup(policy));
+  return lookups.get(policy);
+}
+
+function post(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal, lookup: LookupFunction | undefined): Promise<number> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'POST', headers, signal, ...(lookup ? { lookup } : {}) }, (res: IncomingMessage) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export async function sendWebhook(request: SendRequest): Promise<SendResult> {
   const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const policy = request.policy ?? OPEN_POLICY;
+  const refused = refuseWebhookUrl(request.url, policy);
+  if (refused) return { statusCode: null, latencyMs: 0, error: refused.message };
   const timeout = AbortSignal.timeout(ATTEMPT_TIMEOUT_MS);
   const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+  const headers = {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(request.body)),
+    'User-Agent': request.userAgent ?? USER_AGENT,
+    'X-Signature': signWebhookPayload({ secrets: request.secrets, timestamp: request.timestamp, body: request.body }),
+    'X-Timestamp': String(request.timestamp),
+    'X-Event-Id': request.eventId,
+    'X-Event-Type': request.eventType,
+  };
   try {
-    const response = await fetch(request.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal,
-      headers: {
-        'Content-Type': 'application/json',
-        'User-Agent': request.userAgent ?? USER_AGENT,
-        'X-Signature': signWebhookPayload({ secrets: request.secrets, timestamp: request.timestamp, body: request.body }),
-        'X-Timestamp': String(request.timestamp),
-        'X-Event-Id': request.eventId,
-        'X-Event-Type': request.eventType,
-      },
-      body: request.body,
-    });
-    const latencyMs = Math.round(performance.now() - started);
-    await response.body?.cancel().catch(() => {});
-    return { statusCode: response.status, latencyMs, error: null };
+    const statusCode = await post(new URL(request.url), headers, request.body, signal, lookupFor(policy));
+    return { statusCode, latencyMs: elapsed(), error: null };
   } catch (error) {
-    const latencyMs = Math.round(performance.now() - started);
-    if (timeout.aborted) return { statusCode: null, latencyMs, error: `Timed out after ${ATTEMPT_TIMEOUT_MS / 1000} s` };
+    if (timeout.aborted) return { statusCode: null, latencyMs: elapsed(), error: `Timed out after ${ATTEMPT_TIMEOUT_MS / 1000} s` };
     if (request.signal?.aborted) throw error;
-    return { statusCode: null, latencyMs, error: describe(error) };
+    return { statusCode: null, latencyMs: elapsed(), error: describe(error) };
   }
 }
 
 function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
-  return error instanceof Error ? error.message : String(error);
+  const { code, message } = error as { code?: string; message?: string };
+  const text = code && message && !message.startsWith(code) ? `${code}: ${message}` : (message ?? code ?? String(error));
+  // A URL with credentials is refused before sending, but a message must never be the way a password leaks.
+  return text.replace(/\/\/[^/@\s]*@/g, '//');
 }

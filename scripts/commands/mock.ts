@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { isPostgresUrl } from '@starship/sandbox/db/postgres';
 import { startSandbox } from '@starship/sandbox/server';
 import { ensureDocsSite } from '../docs-site.ts';
@@ -13,6 +14,36 @@ export interface MockOptions {
   trustProxy?: boolean;
   /** Commander's `--no-validate-responses` sets this false. */
   validateResponses?: boolean;
+  hosted?: boolean;
+  /** Repeated flags, or one comma-separated STARSHIP_ALLOW_WEBHOOK_HOSTS. */
+  allowWebhookHost?: string[] | string;
+  maxWebhookEndpoints?: string;
+}
+
+/**
+ * The switches' variables. Commander's own env support takes any value of a boolean's variable for true
+ * (STARSHIP_HOSTED=0 would host), so these are read here: 1/true/yes/on or 0/false/no/off, a flag on the
+ * command line winning.
+ */
+export const SWITCH_ENV = { hosted: 'STARSHIP_HOSTED', trustProxy: 'STARSHIP_TRUST_PROXY', validateResponses: 'STARSHIP_VALIDATE_RESPONSES' } as const;
+
+export function envSwitch(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^(?:1|true|yes|on)$/i.test(value)) return true;
+  if (/^(?:0|false|no|off)$/i.test(value)) return false;
+  throw new Error(`${name} must be 1 or 0 (true/false, yes/no, on/off), got ${value}`);
+}
+
+function count(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${name} must be a whole number of at least 1, got ${value}`);
+  return Number(value);
+}
+
+function hostList(value: string[] | string | undefined): string[] {
+  const items = typeof value === 'string' ? [value] : (value ?? []);
+  return items.flatMap((item) => item.split(',')).map((host) => host.trim()).filter(Boolean);
 }
 
 /** Where the sandbox keeps its state: --db, --database-url, or STARSHIP_DATABASE_URL when neither is given. */
@@ -24,18 +55,30 @@ export function storageOf(options: Pick<MockOptions, 'db' | 'databaseUrl'>, env:
   return { databaseUrl };
 }
 
+/** A switch as given: the flag when on the command line, else its variable, else `fallback`. */
+function switchOf(options: MockOptions, key: keyof typeof SWITCH_ENV, onCommandLine: boolean, fallback: boolean, env: NodeJS.ProcessEnv): boolean {
+  if (onCommandLine) return options[key] ?? fallback;
+  return envSwitch(env, SWITCH_ENV[key]) ?? fallback;
+}
+
 /** `starship mock`: serves the sandbox until SIGINT/SIGTERM. */
-export async function mockCommand(options: MockOptions): Promise<number> {
+export async function mockCommand(options: MockOptions, command?: Command, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const port = Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${options.port}`);
+  if (!/^\d+$/.test(options.port) || port > 65535) throw new Error(`--port must be 0-65535, got ${options.port}`);
+  const given = (key: string) => command?.getOptionValueSource(key) === 'cli';
+  const maxWebhookEndpoints = count(options.maxWebhookEndpoints, '--max-webhook-endpoints');
+  const allowWebhookHosts = hostList(options.allowWebhookHost);
   const sandbox = await startSandbox({
     port,
     host: options.host,
-    ...storageOf(options),
-    trustProxy: options.trustProxy ?? false,
-    validateResponses: options.validateResponses ?? true,
+    ...storageOf(options, env),
+    trustProxy: switchOf(options, 'trustProxy', given('trustProxy'), false, env),
+    validateResponses: switchOf(options, 'validateResponses', given('validateResponses'), true, env),
+    hosted: switchOf(options, 'hosted', given('hosted'), false, env),
     docsDir: await ensureDocsSite(),
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(allowWebhookHosts.length ? { allowWebhookHosts } : {}),
+    ...(maxWebhookEndpoints !== undefined ? { maxWebhookEndpoints } : {}),
   });
   await sandbox.closed;
   return 0;
