@@ -12,14 +12,15 @@ import { runIdempotencyRace, runVoucherPool } from './concurrency.ts';
 import { runCrash } from './crash.ts';
 import { SandboxClient } from './http.ts';
 import { spawnSandbox } from './sandbox-process.ts';
+import { runBadAmounts, runFairness, runForbiddenUrls } from './hosting.ts';
 import { runSecurity } from './security.ts';
-import { BAD_INPUT, CONCURRENCY, CRASH } from './settings.ts';
+import { BAD_INPUT, CONCURRENCY, CRASH, HOSTING } from './settings.ts';
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
 
-async function withChild<T>(run: (origin: string, adminToken: string, stderr: () => string) => Promise<T>): Promise<T> {
+async function withChild<T>(run: (origin: string, adminToken: string, stderr: () => string) => Promise<T>, args: string[] = []): Promise<T> {
   const dir = mkdtempSync(path.join(tmpdir(), 'starship-reliability-'));
-  const sandbox = await spawnSandbox({ db: path.join(dir, 'sandbox.db') });
+  const sandbox = await spawnSandbox({ db: path.join(dir, 'sandbox.db'), args });
   try {
     return await run(sandbox.origin, sandbox.adminToken, () => sandbox.output().stderr);
   } finally {
@@ -58,6 +59,18 @@ const concurrency = await timed('concurrency', () =>
 );
 const crash = await timed('crash', () => runCrash(CRASH));
 const security = await timed('security', () => runSecurity());
+// Hosted, with loopback receivers allowed by name only (every other spelling of loopback stays forbidden).
+const hosting = await timed('hosting', () =>
+  withChild(
+    async (origin, adminToken) => {
+      const forbidden_urls = await runForbiddenUrls(origin, adminToken);
+      const bad_amounts = await runBadAmounts(origin, adminToken);
+      const fairness = await runFairness(origin, adminToken, HOSTING);
+      return { forbidden_urls, bad_amounts, fairness, violations: [...forbidden_urls.violations, ...bad_amounts.violations, ...fairness.violations] };
+    },
+    ['--hosted', '--allow-webhook-host', 'localhost'],
+  ),
+);
 
 const violations = [
   ...badInput.violations,
@@ -65,6 +78,7 @@ const violations = [
   ...concurrency.voucher_pool.violations,
   ...crash.violations,
   ...security.violations,
+  ...hosting.violations,
 ];
 const results = {
   generated_by: 'npm run reliability (reliability/run.ts)',
@@ -90,6 +104,7 @@ const results = {
   concurrency,
   crash,
   security,
+  hosting,
 };
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.error(`reliability: wrote ${path.relative(process.cwd(), out)}; ${violations.length} violations`);

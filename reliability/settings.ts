@@ -10,3 +10,6 @@ export const BAD_INPUT = {
 export const CONCURRENCY = { idempotencyRequests: 500, poolOrders: 2_000, pool: 1_000, partners: 4 };
 
 export const CRASH = { runs: 2, killAfterOk: 150 };
+
+/** The adversarial run's sizes: 160 orders flooding 10 hanging endpoints (the cap) while 40 healthy orders are timed. */
+export const HOSTING = { floodOrders: 160, healthyOrders: 40, endpoints: 10 };

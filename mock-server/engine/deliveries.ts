@@ -17,9 +17,15 @@
  * function is given is that partner's); `due_ms` is the same due time on the sandbox-wide clock, which is what
  * claims compare, so one query serves partners whose clocks differ. Advancing a partner's clock moves its
  * deliveries' `due_ms` earlier by as much (shiftDueDeliveries).
+ *
+ * Fair claims (issue 18: one partner's hanging receiver held every send slot, and a healthy partner's event
+ * waited 49 s): candidates are ranked within their endpoint and within their partner, at most `perEndpoint`
+ * of an endpoint and `perPartner` of a partner per claim, and taken in partner-rank order, so each partner's
+ * oldest due delivery comes before anyone's second. Endpoints and partners whose sends already fill their share
+ * of this instance's slots are left out (webhook-dispatcher/dispatcher.ts keeps the count).
  */
 import { randomInt } from 'node:crypto';
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { isDelivered } from '@starship/contract/webhook-delivery';
 import { nextAttemptMs } from '../domain/webhook-rules.ts';
@@ -53,8 +59,20 @@ function dueAt(nowMs: number, now: string) {
     ]);
 }
 
-/** Claims up to `limit` due deliveries for `token` until `leaseMs` from now (sandbox-wide clock), oldest due first. */
-export async function claimDue(ctx: EngineContext, token: string, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
+/** How a claim shares the send slots out (see the header). */
+export interface ClaimShares {
+  perEndpoint: number;
+  perPartner: number;
+  /** Endpoints and partners with no free share on this instance now. */
+  fullEndpoints: readonly string[];
+  fullPartners: readonly string[];
+}
+
+/**
+ * Claims up to `limit` due deliveries for `token` until `leaseMs` from now (sandbox-wide clock): each
+ * partner's oldest first, round by round across partners, within `shares`.
+ */
+export async function claimDue(ctx: EngineContext, token: string, limit: number, leaseMs: number, shares: ClaimShares): Promise<DeliveryRow[]> {
   const clock = ctx.sandboxClock;
   // Another instance sharing the database may have moved the clock (due retries, expired leases).
   await clock.sync?.();
@@ -62,13 +80,30 @@ export async function claimDue(ctx: EngineContext, token: string, limit: number,
   const now = clock.nowIso();
   const until = new Date(nowMs + leaseMs).toISOString();
   const claimable = dueAt(nowMs, now);
-  const due = ctx.db.selectFrom('webhook_deliveries').select('id').where(claimable).orderBy('due_ms').orderBy('id').limit(limit);
+  const ranked = ctx.db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'due_ms'])
+    .select(sql<number>`row_number() over (partition by webhook_id order by due_ms, id)`.as('endpoint_rank'))
+    .select(sql<number>`row_number() over (partition by partner_id order by due_ms, id)`.as('partner_rank'))
+    .where(claimable)
+    .$if(shares.fullEndpoints.length > 0, (q) => q.where('webhook_id', 'not in', shares.fullEndpoints))
+    .$if(shares.fullPartners.length > 0, (q) => q.where('partner_id', 'not in', shares.fullPartners));
+  const due = ctx.db
+    .selectFrom(ranked.as('ranked'))
+    .select('ranked.id')
+    .where('ranked.endpoint_rank', '<=', shares.perEndpoint)
+    .where('ranked.partner_rank', '<=', shares.perPartner)
+    .orderBy('ranked.partner_rank')
+    .orderBy('ranked.due_ms')
+    .orderBy('ranked.id')
+    .limit(limit);
   if (ctx.shared) {
-    // One statement on PostgreSQL: instances polling at once take disjoint deliveries rather than race for the same ones.
+    // One statement on PostgreSQL; the UPDATE re-checks each row, so instances polling at once never both take
+    // one (a window function rules out FOR UPDATE SKIP LOCKED in the ranking select).
     return ctx.db
       .updateTable('webhook_deliveries')
       .set({ claim_token: token, claimed_until: until })
-      .where('id', 'in', due.forUpdate().skipLocked())
+      .where('id', 'in', due)
       .where(claimable)
       .returningAll()
       .execute();

@@ -9,6 +9,11 @@
  * time, deliveries written by another instance sharing the database). Up to `concurrency` sends are in flight;
  * claims are taken in batches of the free slots. Stopping aborts in-flight sends and gives their claims back
  * unrecorded, so they are sent again after a restart: at least once, never silently dropped.
+ *
+ * Slots are shared fairly: at most `perEndpoint` sends to one endpoint and `perPartner` to one partner's
+ * endpoints at once, and each claim takes every partner's oldest due delivery before anyone's second
+ * (engine/deliveries.ts claimDue). A receiver that hangs holds its partner's share for the 5 s timeout and
+ * nothing more, so it delays only its own partner.
  */
 import { randomBytes } from 'node:crypto';
 import type { C } from '../engine.ts';
@@ -35,6 +40,10 @@ import { sendWebhook } from './send.ts';
 export interface DispatcherOptions {
   /** Sends in flight at once. */
   concurrency?: number;
+  /** Sends in flight at once to one endpoint. */
+  perEndpoint?: number;
+  /** Sends in flight at once to one partner's endpoints. */
+  perPartner?: number;
   pollMs?: number;
   /** How long a claim holds (sandbox clock) before another instance may take the delivery over. */
   leaseMs?: number;
@@ -44,11 +53,22 @@ export interface DispatcherOptions {
 /** The endpoint's URL and signing secrets now (a rotated secret's 24 h are on the partner's clock). */
 type TargetLookup = (ctx: EngineContext, webhookId: string) => ReturnType<typeof deliveryTarget>;
 
+function adjust(load: Map<string, number>, id: string, by: number): void {
+  const n = (load.get(id) ?? 0) + by;
+  if (n > 0) load.set(id, n);
+  else load.delete(id);
+}
+
 const DEFAULT_DELAY_SECONDS: Partial<Record<WebhookFaultKind, number>> = { DELAY: 60, OUT_OF_ORDER: 300, STALE_TIMESTAMP: 600 };
 
 export class WebhookDispatcher {
   readonly #token = `dsp_${randomBytes(12).toString('hex')}`;
   readonly #concurrency: number;
+  readonly #perEndpoint: number;
+  readonly #perPartner: number;
+  /** Sends in flight by endpoint and by partner. */
+  readonly #endpointLoad = new Map<string, number>();
+  readonly #partnerLoad = new Map<string, number>();
   readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #onError: (error: unknown) => void;
@@ -67,7 +87,11 @@ export class WebhookDispatcher {
     private readonly ctx: EngineContext,
     options: DispatcherOptions = {},
   ) {
-    this.#concurrency = options.concurrency ?? 16;
+    // Sends wait on the network, not the CPU: many slots are cheap, and they leave room for healthy partners
+    // however many receivers hang (each partner's share is a small part of them).
+    this.#concurrency = options.concurrency ?? 64;
+    this.#perEndpoint = options.perEndpoint ?? 4;
+    this.#perPartner = options.perPartner ?? 8;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#onError = options.onError ?? ((error) => console.error('webhook dispatcher:', error));
@@ -134,7 +158,24 @@ export class WebhookDispatcher {
 
   /** Claims and starts up to `free` deliveries; true when it filled every slot (more may be due). */
   async #claim(free: number): Promise<boolean> {
-    const claimed = await claimDue(this.ctx, this.#token, free, this.#leaseMs);
+    const full = (load: Map<string, number>, share: number) => [...load].filter(([, n]) => n >= share).map(([id]) => id);
+    const taken = await claimDue(this.ctx, this.#token, free, this.#leaseMs, {
+      perEndpoint: this.#perEndpoint,
+      perPartner: this.#perPartner,
+      fullEndpoints: full(this.#endpointLoad, this.#perEndpoint),
+      fullPartners: full(this.#partnerLoad, this.#perPartner),
+    });
+    // A claim ranks by what is due, not by what this instance already sends: beyond a share, give it back.
+    const claimed: DeliveryRow[] = [];
+    for (const delivery of taken) {
+      if ((this.#endpointLoad.get(delivery.webhook_id) ?? 0) >= this.#perEndpoint || (this.#partnerLoad.get(delivery.partner_id) ?? 0) >= this.#perPartner) {
+        await releaseClaim(this.ctx, delivery.id, this.#token);
+        continue;
+      }
+      adjust(this.#endpointLoad, delivery.webhook_id, 1);
+      adjust(this.#partnerLoad, delivery.partner_id, 1);
+      claimed.push(delivery);
+    }
     if (claimed.length === 0) return false;
     const payloads = await payloadsOf(this.ctx, claimed.map((d) => d.event_id));
     // Looked up once per batch: most batches go to few endpoints, and most have no fault armed.
@@ -158,12 +199,14 @@ export class WebhookDispatcher {
         .catch((error: unknown) => this.#onError(error))
         .finally(() => {
           this.#inFlight -= 1;
+          adjust(this.#endpointLoad, delivery.webhook_id, -1);
+          adjust(this.#partnerLoad, delivery.partner_id, -1);
           this.#settle();
           // Claim again once half the slots are free (or the last send finished): claims come in batches.
           if (this.#inFlight <= this.#concurrency / 2) this.#pump();
         });
     }
-    return claimed.length === free;
+    return taken.length === free;
   }
 
   /** `ctx` is the delivery's partner's: its clock dates the attempts and schedules the retry. */
