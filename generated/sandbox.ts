@@ -1076,7 +1076,7 @@ export interface components {
             error: {
                 /**
                  * @description Stable machine-readable code. Known codes: `E_VALIDATION_FAILURE`, `E_UNAUTHORIZED`,
-                 *     `E_SIGNATURE_INVALID`, `E_TIMESTAMP_OUT_OF_WINDOW`, `E_IP_NOT_ALLOWED`, `E_NOT_FOUND`,
+                 *     `E_SIGNATURE_INVALID`, `E_TIMESTAMP_OUT_OF_WINDOW`, `E_SIGNATURE_REPLAYED`, `E_IP_NOT_ALLOWED`, `E_NOT_FOUND`,
                  *     `E_FEATURE_DISABLED`, `E_IDEMPOTENCY_KEY_MISSING`, `E_IDEMPOTENCY_KEY_REUSED`,
                  *     `E_IDEMPOTENCY_KEY_IN_USE`, `E_INSUFFICIENT_FUNDS`, `E_AMOUNT_OUT_OF_RANGE`, `E_RATE_LIMITED`, `E_INTERNAL`,
                  *     `E_SERVICE_UNAVAILABLE`. The set is open: new codes are additive.

@@ -744,7 +744,7 @@ export interface components {
             error: {
                 /**
                  * @description Stable machine-readable code. Known codes: `E_VALIDATION_FAILURE`, `E_UNAUTHORIZED`,
-                 *     `E_SIGNATURE_INVALID`, `E_TIMESTAMP_OUT_OF_WINDOW`, `E_IP_NOT_ALLOWED`, `E_NOT_FOUND`,
+                 *     `E_SIGNATURE_INVALID`, `E_TIMESTAMP_OUT_OF_WINDOW`, `E_SIGNATURE_REPLAYED`, `E_IP_NOT_ALLOWED`, `E_NOT_FOUND`,
                  *     `E_FEATURE_DISABLED`, `E_IDEMPOTENCY_KEY_MISSING`, `E_IDEMPOTENCY_KEY_REUSED`,
                  *     `E_IDEMPOTENCY_KEY_IN_USE`, `E_INSUFFICIENT_FUNDS`, `E_AMOUNT_OUT_OF_RANGE`, `E_RATE_LIMITED`, `E_INTERNAL`,
                  *     `E_SERVICE_UNAVAILABLE`. The set is open: new codes are additive.
@@ -1445,7 +1445,9 @@ export interface components {
          *     Error codes: `E_UNAUTHORIZED` (missing or unknown `X-API-Key`/`X-API-Secret`, revoked key);
          *     `E_SIGNATURE_INVALID` (write request with a missing, malformed or wrong `X-Signature`, or `t=` different
          *     from `X-Timestamp`); `E_TIMESTAMP_OUT_OF_WINDOW` (`X-Timestamp` more than 300 s from server time:
-         *     check your clock, re-sign and resend).
+         *     check your clock, re-sign and resend); `E_SIGNATURE_REPLAYED` (this exact signature was already used
+         *     within its window by a request with another or no `Idempotency-Key`: sign every new request anew; an exact
+         *     retry with the same key gets the stored response instead).
          */
         Unauthorized: {
             headers: {

@@ -90,7 +90,7 @@ export function createApp({
   const limiter = engine.sharedRateWindows ? new SharedRateLimiter(limits, engine.sharedRateWindows) : new RateLimiter(limits);
   const body = rawBody(bodyLimitBytes === undefined ? {} : { limitBytes: bodyLimitBytes });
   const partners = new PartnerCache(engine, engine.shared ? SHARED_PARTNER_TTL_MS : undefined);
-  const signature = requestSignature(realClock, signingToleranceFromSpec(partnerSpec));
+  const signature = requestSignature(realClock, signingToleranceFromSpec(partnerSpec), engine);
   const sandboxValidation = openApiValidation({ doc: sandboxSpec, validateResponses, logger });
 
   const partner = compose([

@@ -4,6 +4,7 @@
  * Bodies are the spec's own generated types, so a route handler returns what the engine gives it.
  * Failures are thrown as ApiError with DESIGN's stable codes.
  */
+import type { SignatureUse, SignatureUseInput } from './engine/signature-uses.ts';
 import type { components as PartnerApi, operations as PartnerOps } from '@starship/spec/starship';
 import type { components as ControlApi, operations as ControlOps } from '@starship/spec/sandbox';
 import type { WitnessRecord } from '@starship/conformance/partner/evidence';
@@ -207,6 +208,11 @@ export interface Engine {
   /** Where to record a raw request made with this API key: set while a certification session uses it. Asked per request, so synchronous. */
   certificationWitness(apiKey: string): ((record: WitnessRecord) => void) | undefined;
 
+  /**
+   * A request signature was verified: whether it is its first use, the exact retry of that use (same
+   * Idempotency-Key), or a replay to refuse (engine/signature-uses.ts).
+   */
+  recordSignatureUse(input: SignatureUseInput): Promise<SignatureUse>;
   /**
    * A partner request of this process begins: resolves once no reset is running or waiting; call the returned
    * function when the request is over (a reset waits for every such request in flight).

@@ -7,7 +7,7 @@
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { createControlClient, type ControlClient } from '@starship/conformance/control-client';
-import { signRequest } from '@starship/sdk';
+import { ReplaySafeSigner } from '@starship/sdk';
 import type { components } from '@starship/spec/sandbox';
 
 export interface RawReply {
@@ -128,6 +128,7 @@ export interface Credentials {
 
 /** Talks to one sandbox: control calls with the admin token, partner calls signed (with real time, as the sandbox checks). */
 export class SandboxClient {
+  private readonly signer = new ReplaySafeSigner();
   readonly control: ControlClient;
 
   constructor(
@@ -152,11 +153,11 @@ export class SandboxClient {
     });
   }
 
-  /** Headers that authenticate (and, for writes, sign) one partner request as it will be sent. */
-  partnerHeaders(partner: Credentials, method: string, path: string, body?: Buffer | string): Record<string, string> {
+  /** Headers that authenticate (and, for writes, sign: never one signature for two requests) one partner request as it will be sent. */
+  partnerHeaders(partner: Credentials, method: string, path: string, body?: Buffer | string, idempotencyKey: string | null = null): Record<string, string> {
     const headers: Record<string, string> = { 'X-API-Key': partner.api_key, 'X-API-Secret': partner.api_secret };
     if (!['GET', 'HEAD'].includes(method.toUpperCase())) {
-      Object.assign(headers, signRequest({ secret: partner.api_secret, method, path, body: body ?? '' }).headers);
+      Object.assign(headers, this.signer.sign({ secret: partner.api_secret, timestamp: Math.floor(Date.now() / 1000), method, path, body: body ?? '', idempotencyKey }).headers);
     }
     return headers;
   }
@@ -169,7 +170,7 @@ export class SandboxClient {
       method,
       path: fullPath,
       headers: {
-        ...this.partnerHeaders(partner, method, fullPath, text),
+        ...this.partnerHeaders(partner, method, fullPath, text, headers['Idempotency-Key'] ?? null),
         ...(text === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...headers,
       },

@@ -25,6 +25,7 @@ export {
   type RequestSignatureVerification,
   type SignedRequest,
 } from './signing.ts';
+export { ReplaySafeSigner } from './signing-timestamps.ts';
 export { hmacSha256Hex } from './hmac.ts';
 export { signWebhookPayload, verifyWebhook, webhookSignedPayloadString, WebhookVerificationError, type VerifyWebhookOptions } from './webhooks.ts';
 export { starshipWebhooks, type StarshipWebhooksOptions, type WebhookHandler, type WebhookRequest } from './webhook-handler.ts';

@@ -11,7 +11,8 @@ import {
   isRetryableStatus,
   retryDelayMs,
 } from './retry.ts';
-import { isWriteMethod, signRequest } from './signing.ts';
+import { isWriteMethod } from './signing.ts';
+import { ReplaySafeSigner } from './signing-timestamps.ts';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. 1 disables retries. */
@@ -72,6 +73,7 @@ export function createStarshipTransport(options: TransportOptions): (request: Re
     userAgent = 'starship-sdk-typescript/1',
   } = options;
 
+  const signer = new ReplaySafeSigner();
   return async function starshipFetch(request: Request): Promise<Response> {
     const method = request.method.toUpperCase();
     // Read once: the signature covers these exact bytes and every retry resends them unchanged.
@@ -85,7 +87,7 @@ export function createStarshipTransport(options: TransportOptions): (request: Re
 
     for (let attempt = 1; ; attempt++) {
       if (isWriteMethod(method)) {
-        const signed = signRequest({ secret: apiSecret, timestamp: now(), method, path: url.pathname + url.search, body });
+        const signed = signer.sign({ secret: apiSecret, timestamp: now(), method, path: url.pathname + url.search, body, idempotencyKey: headers.get('Idempotency-Key') });
         headers.set('X-Timestamp', signed.headers['X-Timestamp']);
         headers.set('X-Signature', signed.headers['X-Signature']);
       }

@@ -5,7 +5,7 @@
  * control API is there) so that the server's limits do not turn into false failures elsewhere.
  */
 import { randomUUID } from 'node:crypto';
-import { signRequest } from '@starship/sdk';
+import { ReplaySafeSigner, signRequest } from '@starship/sdk';
 import { hmacSha256Hex } from '@starship/sdk';
 import { starshipOperations, type StarshipOperationId } from '@starship/spec/starship-operations';
 
@@ -99,6 +99,7 @@ function parse(text: string): unknown {
 }
 
 export class ApiClient {
+  private readonly signer = new ReplaySafeSigner();
   readonly exchanges: Exchange[] = [];
   /** Set by the runner before each check. */
   currentCheck = '';
@@ -145,7 +146,8 @@ export class ApiClient {
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
       if (method !== 'GET' && method !== 'HEAD' && options.sign !== false) {
-        Object.assign(headers, this.signature(method, pathWithQuery, body ?? '', credentials.apiSecret, options.tamper ?? {}));
+        const key = options.headers?.['Idempotency-Key'] ?? options.idempotencyKey ?? null;
+        Object.assign(headers, this.signature(method, pathWithQuery, body ?? '', credentials.apiSecret, options.tamper ?? {}, key));
       }
       Object.assign(headers, options.headers);
       for (const name of options.omit ?? []) delete headers[name];
@@ -176,7 +178,11 @@ export class ApiClient {
     }
   }
 
-  private signature(method: string, pathWithQuery: string, body: string, secret: string, tamper: SignatureTamper): Record<string, string> {
+  private signature(method: string, pathWithQuery: string, body: string, secret: string, tamper: SignatureTamper, idempotencyKey: string | null): Record<string, string> {
+    // Untampered writes are signed as a careful client signs them: never one signature for two requests.
+    if (Object.keys(tamper).length === 0) {
+      return this.signer.sign({ secret, timestamp: this.options.now(), method, path: pathWithQuery, body, idempotencyKey }).headers;
+    }
     const timestamp = tamper.timestamp ?? this.options.now();
     const signedTimestamp = tamper.signedTimestamp ?? timestamp;
     const signed = signRequest({

@@ -44,6 +44,12 @@ export const CLAUSES = {
   signing: clause('reference', 'Request signing · HMAC-SHA256', 'Every write request (POST, PUT, DELETE) is also HMAC-signed … HMAC-SHA256 over the concatenated timestamp + method + path + body using your API secret.', 'signing'),
   signingWindow: clause('reference', 'Request signing · HMAC-SHA256', 'X-Timestamp: unix seconds, must be within 5 min of server time … Signatures older than the clock-skew window are rejected.', 'signing'),
   signingBindsT: clause('reference', 'Request signing · HMAC-SHA256', 'The t= prefix binds the timestamp into the signature (replay protection).', 'signing'),
+  signatureReplay: clause(
+    'reference',
+    'Request signing · HMAC-SHA256',
+    'The t= prefix binds the timestamp into the signature (replay protection). (DESIGN ruling: a signature already used within its window is refused 401 E_SIGNATURE_REPLAYED, unless it is the exact retry of that request with the same Idempotency-Key, which gets the stored response.)',
+    'signing',
+  ),
   canonicalString: clause('stability', "What's stable", 'HMAC canonical-string format (DESIGN "Signing": path as sent including /api/v1 and any query string).', 'signing'),
   idempotencyRequired: clause('reference', 'Idempotency', 'Write endpoints that create state — POST /orders … — require an Idempotency-Key header.', 'idempotency-and-retries'),
   idempotencyReplay: clause('reference', 'Idempotency', 'Retries with the same key return the original response without re-executing. Keys are retained for 24 hours.', 'idempotency-and-retries'),

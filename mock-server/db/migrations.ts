@@ -357,11 +357,32 @@ const partnerSandboxes: Migration = {
   },
 };
 
+/**
+ * Request signatures used within their window (issue 18: one signed POST /orders sent with three
+ * Idempotency-Keys made three orders). In the database on both backends, so every instance sharing
+ * PostgreSQL sees each use, and a restart forgets none. No foreign key: a use outlives nothing it refers to
+ * and is purged once its window is over.
+ */
+const signatureUses: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('signature_uses')
+      .addColumn('partner_id', 'text', (c) => c.notNull())
+      .addColumn('digest', 'text', (c) => c.notNull())
+      .addColumn('idempotency_key', 'text')
+      .addColumn('expires_ms', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('signature_uses_pk', ['partner_id', 'digest'])
+      .execute();
+    await db.schema.createIndex('signature_uses_expiry_idx').on('signature_uses').column('expires_ms').execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_webhook_delivery': webhookDelivery,
   '0003_shared_state': sharedState,
   '0004_partner_sandboxes': partnerSandboxes,
+  '0005_signature_uses': signatureUses,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -270,6 +270,17 @@ export interface ClockTable {
 }
 
 /** Rate-limit windows shared by instances on PostgreSQL (http/shared-rate-limiter.ts). */
+/** Each request signature used within its window (engine/signature-uses.ts): a replay of one is refused. */
+export interface SignatureUsesTable {
+  partner_id: string;
+  /** sha256 hex of the canonical string signed (ts + METHOD + path + body): one per signature. */
+  digest: string;
+  /** The Idempotency-Key the first use carried; an exact retry must carry the same. */
+  idempotency_key: string | null;
+  /** Real time (ms) after which the signature's timestamp is outside the window anyway. */
+  expires_ms: number;
+}
+
 export interface RateLimitWindowsTable {
   /** `CLASS:api_key`. */
   key: string;
@@ -301,4 +312,5 @@ export interface Database {
   webhook_faults: WebhookFaultsTable;
   reconciliation_drifts: ReconciliationDriftsTable;
   rate_limit_windows: RateLimitWindowsTable;
+  signature_uses: SignatureUsesTable;
 }

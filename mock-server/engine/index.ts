@@ -11,6 +11,7 @@ import { generateCatalog } from '../domain/catalog-seed.ts';
 import { ENCRYPTION_KEY_ENV, loadEncryptionKey } from '../db/encryption-key.ts';
 import { generateReportSigningKey, loadReportSigningKey, REPORT_SIGNING_KEY_ENV } from '../db/report-signing-key.ts';
 import { migrateToLatest, pendingMigrations } from '../db/migrations.ts';
+import { SignatureUses } from './signature-uses.ts';
 import { lockForStartup, openPostgres } from '../db/postgres.ts';
 import type { Database } from '../db/schema.ts';
 import type { C, Engine } from '../engine.ts';
@@ -86,6 +87,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
   const idempotency = new IdempotencyStore(ctx);
   const requestLog = new RequestLog(ctx);
   const faults = new FaultBook(ctx);
+  const signatureUses = new SignatureUses(ctx);
   let dispatcher = new WebhookDispatcher(ctx);
 
   const clockView = async (partnerId?: string): Promise<C['Clock']> => {
@@ -205,6 +207,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
 
     pendingMigrations: () => pendingMigrations(db),
     enterPartnerRequest: () => ctx.resetGate.enter(),
+    recordSignatureUse: (input) => signatureUses.record(input),
     close: async () => {
       try {
         await certification.close();

@@ -1,10 +1,10 @@
 /**
  * resetSandbox: back to a freshly started sandbox in one transaction. Deleted: every partner (with its
  * wallets, ledger, orders, voucher pools, test clock, webhook endpoints, events, deliveries, drifts and
- * idempotency records), every voucher, fault (request and delivery faults), request-log entry and shared
- * rate-limit window. Restored: the default settings and the sandbox-wide clock (offset 0). Kept: the catalog
- * and the encryption key. Partners, including any the server created at startup, must be created again (each
- * starts with the initial stock).
+ * idempotency records), every voucher, fault (request and delivery faults), request-log entry, shared
+ * rate-limit window and used signature. Restored: the default settings and the sandbox-wide clock (offset 0).
+ * Kept: the catalog and the encryption key. Partners, including any the server created at startup, must be
+ * created again (each starts with the initial stock).
  */
 import type { EngineContext } from './context.ts';
 import { SETTING_KEYS } from './settings.ts';
@@ -27,6 +27,7 @@ const WIPED = [
   'partners',
   'inventory_vouchers',
   'rate_limit_windows',
+  'signature_uses',
 ] as const;
 
 async function resetOnce(ctx: EngineContext): Promise<void> {

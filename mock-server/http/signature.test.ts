@@ -14,6 +14,9 @@ const asPartner = (apiSecret: string): RequestHandler => (_req, res, next) => {
   next();
 };
 
+/** These tests are about verification: every signature is taken as its first use (replays: replay.test.ts). */
+const firstUse = { recordSignatureUse: async () => 'FIRST' as const };
+
 test('the tolerance comes from the spec: ±300 s', () => {
   assert.equal(signingToleranceFromSpec(loadSpec('starship')), 300);
 });
@@ -21,7 +24,7 @@ test('the tolerance comes from the spec: ±300 s', () => {
 test('the shared signing vectors verify through the sandbox over HTTP, with the server computing the same canonical string', async () => {
   for (const vector of signingVectors.request_signing) {
     const clock = settableClock(vector.timestamp);
-    const served = await serve(pipeline([rawBody(), asPartner(vector.secret), requestSignature(clock, 300)]));
+    const served = await serve(pipeline([rawBody(), asPartner(vector.secret), requestSignature(clock, 300, firstUse)]));
     try {
       const response = await fetch(`${served.url}${vector.path}`, {
         method: vector.method,
@@ -40,7 +43,7 @@ test('bad, stale and future signatures and t ≠ X-Timestamp are refused with th
   const secret = 'sk_test_5f1c9a';
   const now = 1_800_000_000;
   const clock = settableClock(now);
-  const served = await serve(pipeline([rawBody(), asPartner(secret), requestSignature(clock, 300)]));
+  const served = await serve(pipeline([rawBody(), asPartner(secret), requestSignature(clock, 300, firstUse)]));
   const body = '{"product_id":1001,"amount":"25.00","quantity":1}';
   const post = (headers: Record<string, string>, sentBody = body) =>
     fetch(`${served.url}/api/v1/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: sentBody });
@@ -78,7 +81,7 @@ test('a failed check records the canonical string the server computed and why, n
   const secret = 'sk_test_verdict';
   const now = 1_800_000_000;
   const contexts: RequestContext[] = [];
-  const served = await serve(pipeline([rawBody(), asPartner(secret), requestSignature(settableClock(now), 300)], { contexts }));
+  const served = await serve(pipeline([rawBody(), asPartner(secret), requestSignature(settableClock(now), 300, firstUse)], { contexts }));
   try {
     const signed = signRequest({ secret, timestamp: now, method: 'POST', path: '/api/v1/orders', body: '{"a":1}' });
     const response = await fetch(`${served.url}/api/v1/orders`, {
@@ -101,7 +104,7 @@ test('a failed check records the canonical string the server computed and why, n
 test("the 401 for a body signed after Python's json.dumps spacing names it in messages, as the certification report does", async () => {
   const secret = 'sk_test_python';
   const now = 1_800_000_000;
-  const served = await serve(pipeline([rawBody(), asPartner(secret), requestSignature(settableClock(now), 300)]));
+  const served = await serve(pipeline([rawBody(), asPartner(secret), requestSignature(settableClock(now), 300, firstUse)]));
   try {
     const sent = '{"product_id":1001,"amount":"25.00","quantity":1}';
     const pythonDumps = '{"product_id": 1001, "amount": "25.00", "quantity": 1}';

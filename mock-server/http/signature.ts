@@ -2,13 +2,15 @@
  * HMAC request signatures on writes, verified with the SDK's own verifier (sdk/signing.ts) over the exact
  * bytes received and the path as sent (`req.originalUrl`), against real time (the clock given). The verdict
  * keeps the canonical string the server computed, so a partner can diff it against theirs; it never holds
- * the secret or the expected signature.
+ * the secret or the expected signature. A valid signature already used within its window is refused 401
+ * E_SIGNATURE_REPLAYED unless this is the exact retry of that request with the same Idempotency-Key
+ * (engine/signature-uses.ts); the verdict says which.
  */
 import type { Request, RequestHandler } from 'express';
 import { diagnoseSignature, diagnosisLines } from '@starship/conformance/partner/signature-diagnosis';
 import { isWriteMethod, verifyRequestSignature } from '@starship/sdk';
 import { ApiError } from '../api-error.ts';
-import type { Clock, PartnerCredentials } from '../engine.ts';
+import type { Clock, Engine, PartnerCredentials } from '../engine.ts';
 import { contextOf } from './context.ts';
 import { isObject, type OpenApiDocument } from '@starship/contract';
 
@@ -43,8 +45,15 @@ function diagnosis(reason: string, req: Request, rawBody: Buffer, partner: Partn
   }
 }
 
-export function requestSignature(clock: Pick<Clock, 'nowSeconds'>, toleranceSeconds: number): RequestHandler {
-  return (req, res, next) => {
+const replayed = () =>
+  new ApiError(
+    401,
+    'E_SIGNATURE_REPLAYED',
+    'This signature was already used by another request within its window. Sign every request anew; only the exact retry of a request with the same Idempotency-Key may repeat its signature.',
+  );
+
+export function requestSignature(clock: Pick<Clock, 'nowSeconds'>, toleranceSeconds: number, uses: Pick<Engine, 'recordSignatureUse'>): RequestHandler {
+  return async (req, res, next) => {
     if (!isWriteMethod(req.method)) return next();
     const ctx = contextOf(res);
     const partner = ctx.partner;
@@ -63,7 +72,21 @@ export function requestSignature(clock: Pick<Clock, 'nowSeconds'>, toleranceSeco
       ctx.verdicts.signature = { result: 'FAIL', canonical_string: result.canonical ?? null, reason: `${result.reason}: ${result.message}` };
       throw new ApiError(401, result.code, result.message, { messages: diagnosis(result.reason, req, ctx.rawBody, partner) });
     }
-    ctx.verdicts.signature = { result: 'PASS', canonical_string: result.canonical, reason: null };
+    const idempotencyKey = req.get('idempotency-key') ?? null;
+    const use = await uses.recordSignatureUse({
+      partnerId: partner.partnerId,
+      canonical: result.canonical,
+      idempotencyKey,
+      expiresMs: (Number(req.get('x-timestamp')) + toleranceSeconds) * 1000,
+      nowMs: clock.nowSeconds() * 1000,
+    });
+    if (use === 'REPLAYED') {
+      const reason = idempotencyKey === null ? 'sent again without an Idempotency-Key' : 'sent again with another Idempotency-Key, or the first had none';
+      ctx.verdicts.signature = { result: 'FAIL', canonical_string: result.canonical, reason: `REPLAYED: this signature was already used within its window, ${reason}` };
+      throw replayed();
+    }
+    const retry = use === 'EXACT_RETRY' ? 'EXACT_RETRY: this signature was used before by the same request with the same Idempotency-Key' : null;
+    ctx.verdicts.signature = { result: 'PASS', canonical_string: result.canonical, reason: retry };
     next();
   };
 }

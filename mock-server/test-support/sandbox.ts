@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createStarshipClient, createStarshipTestHelpers, type StarshipClient, type StarshipTestHelpers } from '@starship/sdk';
-import { signRequest } from '@starship/sdk';
+import { ReplaySafeSigner, signRequest } from '@starship/sdk';
 import { ENCRYPTION_KEY_ENV } from '../db/encryption-key.ts';
 import { createTestDatabase, TEST_DATABASE_URL_ENV, testServerUrl, type TestDatabase } from './postgres-database.ts';
 import { generateKey } from '../domain/voucher-crypto.ts';
@@ -192,13 +192,20 @@ export class TestSandbox {
       fetch: this.fetchControl,
       maxAttempts: 1,
     });
+    const signer = new ReplaySafeSigner();
     const call: TestPartner['call'] = async (method, path, options = {}) => {
       const headers: Record<string, string> = { 'X-API-Key': partner.api_key, 'X-API-Secret': partner.api_secret };
       if (options.body !== undefined) headers['Content-Type'] = 'application/json';
       if (!['GET', 'HEAD'].includes(method)) {
         // Signatures are checked against real time, whatever the sandbox's clocks say.
         const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-        Object.assign(headers, signRequest({ secret: partner.api_secret, timestamp, method, path, body: options.body }).headers);
+        // An explicit timestamp is a test's own; otherwise signed as a careful client signs (no signature twice).
+        const idempotencyKey = options.headers?.['Idempotency-Key'] ?? null;
+        const signed =
+          options.timestamp === undefined
+            ? signer.sign({ secret: partner.api_secret, timestamp, method, path, body: options.body, idempotencyKey })
+            : signRequest({ secret: partner.api_secret, timestamp, method, path, body: options.body });
+        Object.assign(headers, signed.headers);
       }
       const response = await this.fetch(`${this.sandbox.origin}${path}`, {
         method,

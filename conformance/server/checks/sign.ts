@@ -1,7 +1,7 @@
 /**
  * SIGN: every write carries X-Timestamp and X-Signature = t=<ts>,v1=hex(HMAC-SHA256(secret, ts + METHOD +
- * path_with_query + raw_body)); wrong, stale, future, unbound or tampered signatures are rejected. The probe
- * write is POST /charges, which changes no state.
+ * path_with_query + raw_body)); wrong, stale, future, unbound, tampered or replayed signatures are rejected.
+ * The probe write is POST /charges, which changes no state.
  */
 import type { CallOptions, SignatureTamper } from '../api-client.ts';
 import { WRONG_V1 } from '../api-client.ts';
@@ -58,6 +58,25 @@ export const SIGN_CHECKS: Check[] = [
     clause: CLAUSES.signingWindow,
     needs: 'spec',
     run: async (ctx) => expectStatus(await charges(ctx, { tamper: { timestamp: ctx.now() - 240 } }), 200, 'POST /charges signed 240 s ago'),
+  },
+  {
+    id: 'SIGN-REPLAY',
+    group: 'SIGN',
+    title: 'A signature sent again with another Idempotency-Key → 401 E_SIGNATURE_REPLAYED; the exact retry is answered',
+    level: 'MUST',
+    clause: CLAUSES.signatureReplay,
+    needs: 'server',
+    run: async (ctx) => {
+      // One timestamp for all three: the same request signed once, as a captured request would be sent again.
+      const timestamp = ctx.now();
+      const key = `sign-replay-${timestamp}-${Math.random().toString(36).slice(2)}`;
+      const target = await orderTarget(ctx);
+      const body = { product_id: target.productId, amount: randomAmount(target), quantity: 1 };
+      const send = (idempotencyKey: string) => ctx.api.call('calculateCharges', { body, tamper: { timestamp }, headers: { 'Idempotency-Key': idempotencyKey } });
+      expectStatus(await send(key), 200, 'POST /charges, first use of its signature');
+      expectError(await send(`${key}-other`), 401, 'E_SIGNATURE_REPLAYED', 'POST /charges with the same signature and another Idempotency-Key');
+      expectStatus(await send(key), 200, 'POST /charges sent again exactly, with the same Idempotency-Key');
+    },
   },
   rejected('SIGN-MISSING', 'A write without X-Timestamp/X-Signature → 401 E_SIGNATURE_INVALID', CLAUSES.signing, 'E_SIGNATURE_INVALID', () => ({ sign: false })),
   rejected('SIGN-WRONG', 'A wrong v1 → 401 E_SIGNATURE_INVALID', CLAUSES.signing, 'E_SIGNATURE_INVALID', tampered(() => ({ v1: WRONG_V1 }))),
