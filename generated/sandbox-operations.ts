@@ -4,15 +4,15 @@ import type { JsonRequestBody, OperationTypes } from './operation-helpers.ts';
 
 /** Every sandbox operation: method, OpenAPI path, Express path and documented statuses. */
 export const sandboxOperations = {
-  advanceClock: { method: 'post', path: '/clock/advance', expressPath: '/clock/advance', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  advanceClock: { method: 'post', path: '/clock/advance', expressPath: '/clock/advance', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   cancelOrder: { method: 'post', path: '/orders/{order_id}/cancel', expressPath: '/orders/:order_id/cancel', statuses: [200, 400, 401, 404, 409, 413, 422, 500], planned: false, errorCodes: ['E_AMOUNT_OUT_OF_RANGE', 'E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   createCertificationSession: { method: 'post', path: '/certification/sessions', expressPath: '/certification/sessions', statuses: [201, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   createPartner: { method: 'post', path: '/partners', expressPath: '/partners', statuses: [201, 400, 401, 413, 422, 500], planned: false, errorCodes: ['E_AMOUNT_OUT_OF_RANGE', 'E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   failOrder: { method: 'post', path: '/orders/{order_id}/fail', expressPath: '/orders/:order_id/fail', statuses: [200, 400, 401, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   fulfillOrderFromVendor: { method: 'post', path: '/orders/{order_id}/fulfill-from-vendor', expressPath: '/orders/:order_id/fulfill-from-vendor', statuses: [200, 400, 401, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   fundWallet: { method: 'post', path: '/partners/{partner_id}/wallets/fund', expressPath: '/partners/:partner_id/wallets/fund', statuses: [200, 400, 401, 404, 413, 422, 500], planned: false, errorCodes: ['E_AMOUNT_OUT_OF_RANGE', 'E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  getClock: { method: 'get', path: '/clock', expressPath: '/clock', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
-  getReportSigningKey: { method: 'get', path: '/certification/signing-key', expressPath: '/certification/signing-key', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  getClock: { method: 'get', path: '/clock', expressPath: '/clock', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  getReportSigningKey: { method: 'get', path: '/certification/signing-key', expressPath: '/certification/signing-key', statuses: [200, 400, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_VALIDATION_FAILURE'] },
   getSettings: { method: 'get', path: '/settings', expressPath: '/settings', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   gradeCertificationSession: { method: 'post', path: '/certification/sessions/{session_id}/grade', expressPath: '/certification/sessions/:session_id/grade', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   injectFault: { method: 'post', path: '/faults', expressPath: '/faults', statuses: [201, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
@@ -25,26 +25,41 @@ export const sandboxOperations = {
   resetSandbox: { method: 'post', path: '/reset', expressPath: '/reset', statuses: [204, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   retryOrder: { method: 'post', path: '/orders/{order_id}/retry', expressPath: '/orders/:order_id/retry', statuses: [200, 400, 401, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   setWalletThreshold: { method: 'put', path: '/partners/{partner_id}/wallets/{currency}/threshold', expressPath: '/partners/:partner_id/wallets/:currency/threshold', statuses: [200, 400, 401, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperAdvanceClock: { method: 'post', path: '/test-helpers/clock/advance', expressPath: '/test-helpers/clock/advance', statuses: [200, 400, 401, 403, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperCancelOrder: { method: 'post', path: '/test-helpers/orders/{order_id}/cancel', expressPath: '/test-helpers/orders/:order_id/cancel', statuses: [200, 400, 401, 403, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_IP_NOT_ALLOWED', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperCreateCertificationSession: { method: 'post', path: '/test-helpers/certification/sessions', expressPath: '/test-helpers/certification/sessions', statuses: [201, 400, 401, 403, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperDeliverOrder: { method: 'post', path: '/test-helpers/orders/{order_id}/deliver', expressPath: '/test-helpers/orders/:order_id/deliver', statuses: [200, 400, 401, 403, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_IP_NOT_ALLOWED', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperFailOrder: { method: 'post', path: '/test-helpers/orders/{order_id}/fail', expressPath: '/test-helpers/orders/:order_id/fail', statuses: [200, 400, 401, 403, 404, 409, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_IP_NOT_ALLOWED', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperFundWallet: { method: 'post', path: '/test-helpers/wallets/fund', expressPath: '/test-helpers/wallets/fund', statuses: [200, 400, 401, 403, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperGetClock: { method: 'get', path: '/test-helpers/clock', expressPath: '/test-helpers/clock', statuses: [200, 400, 401, 403, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperGradeCertificationSession: { method: 'post', path: '/test-helpers/certification/sessions/{session_id}/grade', expressPath: '/test-helpers/certification/sessions/:session_id/grade', statuses: [200, 400, 401, 403, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperInjectFault: { method: 'post', path: '/test-helpers/faults', expressPath: '/test-helpers/faults', statuses: [201, 400, 401, 403, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperListRequests: { method: 'get', path: '/test-helpers/requests', expressPath: '/test-helpers/requests', statuses: [200, 400, 401, 403, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperListWebhookDeliveries: { method: 'get', path: '/test-helpers/webhook-deliveries', expressPath: '/test-helpers/webhook-deliveries', statuses: [200, 400, 401, 403, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperPumpInventory: { method: 'post', path: '/test-helpers/inventory/pump', expressPath: '/test-helpers/inventory/pump', statuses: [200, 400, 401, 403, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperReplayWebhookDelivery: { method: 'post', path: '/test-helpers/webhook-deliveries/{delivery_id}/replay', expressPath: '/test-helpers/webhook-deliveries/:delivery_id/replay', statuses: [200, 400, 401, 403, 404, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperStreamEvents: { method: 'get', path: '/test-helpers/events/stream', expressPath: '/test-helpers/events/stream', statuses: [200, 400, 401, 403, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
+  testHelperTriggerEvent: { method: 'post', path: '/test-helpers/events/trigger', expressPath: '/test-helpers/events/trigger', statuses: [201, 400, 401, 403, 404, 413, 422, 500], planned: false, errorCodes: ['E_FEATURE_DISABLED', 'E_INSUFFICIENT_FUNDS', 'E_INTERNAL', 'E_IP_NOT_ALLOWED', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
   updateSettings: { method: 'patch', path: '/settings', expressPath: '/settings', statuses: [200, 400, 401, 413, 500], planned: false, errorCodes: ['E_INTERNAL', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] },
 } as const;
 
 export type SandboxOperationId = keyof typeof sandboxOperations;
 
 /** Every error code the document names; the set is open (new codes are additive), so match unknown ones by status class. */
-export const sandboxErrorCodes = ['E_AMOUNT_OUT_OF_RANGE', 'E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_METHOD_NOT_ALLOWED', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] as const;
+export const sandboxErrorCodes = ['E_AMOUNT_OUT_OF_RANGE', 'E_FEATURE_DISABLED', 'E_INSUFFICIENT_FUNDS', 'E_INTERNAL', 'E_INVALID_ORDER_STATE', 'E_IP_NOT_ALLOWED', 'E_METHOD_NOT_ALLOWED', 'E_NOT_FOUND', 'E_PAYLOAD_TOO_LARGE', 'E_SIGNATURE_INVALID', 'E_SIGNATURE_REPLAYED', 'E_TIMESTAMP_OUT_OF_WINDOW', 'E_UNAUTHORIZED', 'E_VALIDATION_FAILURE'] as const;
 export type SandboxErrorCode = (typeof sandboxErrorCodes)[number];
 export type SandboxOperationErrorCode<Id extends SandboxOperationId> = (typeof sandboxOperations)[Id]['errorCodes'][number];
 
 export interface SandboxOperationTypes {
-  advanceClock: OperationTypes<operations['advanceClock'], 200 | 400 | 401 | 413 | 500>;
+  advanceClock: OperationTypes<operations['advanceClock'], 200 | 400 | 401 | 404 | 413 | 500>;
   cancelOrder: OperationTypes<operations['cancelOrder'], 200 | 400 | 401 | 404 | 409 | 413 | 422 | 500>;
   createCertificationSession: OperationTypes<operations['createCertificationSession'], 201 | 400 | 401 | 413 | 500>;
   createPartner: OperationTypes<operations['createPartner'], 201 | 400 | 401 | 413 | 422 | 500>;
   failOrder: OperationTypes<operations['failOrder'], 200 | 400 | 401 | 404 | 409 | 413 | 500>;
   fulfillOrderFromVendor: OperationTypes<operations['fulfillOrderFromVendor'], 200 | 400 | 401 | 404 | 409 | 413 | 500>;
   fundWallet: OperationTypes<operations['fundWallet'], 200 | 400 | 401 | 404 | 413 | 422 | 500>;
-  getClock: OperationTypes<operations['getClock'], 200 | 400 | 401 | 413 | 500>;
-  getReportSigningKey: OperationTypes<operations['getReportSigningKey'], 200 | 400 | 401 | 413 | 500>;
+  getClock: OperationTypes<operations['getClock'], 200 | 400 | 401 | 404 | 413 | 500>;
+  getReportSigningKey: OperationTypes<operations['getReportSigningKey'], 200 | 400 | 413 | 500>;
   getSettings: OperationTypes<operations['getSettings'], 200 | 400 | 401 | 413 | 500>;
   gradeCertificationSession: OperationTypes<operations['gradeCertificationSession'], 200 | 400 | 401 | 404 | 413 | 500>;
   injectFault: OperationTypes<operations['injectFault'], 201 | 400 | 401 | 413 | 500>;
@@ -57,6 +72,21 @@ export interface SandboxOperationTypes {
   resetSandbox: OperationTypes<operations['resetSandbox'], 204 | 400 | 401 | 413 | 500>;
   retryOrder: OperationTypes<operations['retryOrder'], 200 | 400 | 401 | 404 | 409 | 413 | 500>;
   setWalletThreshold: OperationTypes<operations['setWalletThreshold'], 200 | 400 | 401 | 404 | 413 | 500>;
+  testHelperAdvanceClock: OperationTypes<operations['testHelperAdvanceClock'], 200 | 400 | 401 | 403 | 413 | 500>;
+  testHelperCancelOrder: OperationTypes<operations['testHelperCancelOrder'], 200 | 400 | 401 | 403 | 404 | 409 | 413 | 500>;
+  testHelperCreateCertificationSession: OperationTypes<operations['testHelperCreateCertificationSession'], 201 | 400 | 401 | 403 | 413 | 500>;
+  testHelperDeliverOrder: OperationTypes<operations['testHelperDeliverOrder'], 200 | 400 | 401 | 403 | 404 | 409 | 413 | 500>;
+  testHelperFailOrder: OperationTypes<operations['testHelperFailOrder'], 200 | 400 | 401 | 403 | 404 | 409 | 413 | 500>;
+  testHelperFundWallet: OperationTypes<operations['testHelperFundWallet'], 200 | 400 | 401 | 403 | 413 | 500>;
+  testHelperGetClock: OperationTypes<operations['testHelperGetClock'], 200 | 400 | 401 | 403 | 413 | 500>;
+  testHelperGradeCertificationSession: OperationTypes<operations['testHelperGradeCertificationSession'], 200 | 400 | 401 | 403 | 404 | 413 | 500>;
+  testHelperInjectFault: OperationTypes<operations['testHelperInjectFault'], 201 | 400 | 401 | 403 | 413 | 500>;
+  testHelperListRequests: OperationTypes<operations['testHelperListRequests'], 200 | 400 | 401 | 403 | 413 | 500>;
+  testHelperListWebhookDeliveries: OperationTypes<operations['testHelperListWebhookDeliveries'], 200 | 400 | 401 | 403 | 413 | 500>;
+  testHelperPumpInventory: OperationTypes<operations['testHelperPumpInventory'], 200 | 400 | 401 | 403 | 404 | 413 | 500>;
+  testHelperReplayWebhookDelivery: OperationTypes<operations['testHelperReplayWebhookDelivery'], 200 | 400 | 401 | 403 | 404 | 413 | 500>;
+  testHelperStreamEvents: OperationTypes<operations['testHelperStreamEvents'], 200 | 400 | 401 | 403 | 413 | 500>;
+  testHelperTriggerEvent: OperationTypes<operations['testHelperTriggerEvent'], 201 | 400 | 401 | 403 | 404 | 413 | 422 | 500>;
   updateSettings: OperationTypes<operations['updateSettings'], 200 | 400 | 401 | 413 | 500>;
 }
 

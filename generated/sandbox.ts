@@ -1811,7 +1811,8 @@ export interface components {
          * @description Missing or wrong API key or secret, or a write whose signature is wrong or whose `X-Timestamp` is more
          *     than 300 s from real time.
          *
-         *     Error codes: `E_UNAUTHORIZED`, `E_SIGNATURE_INVALID`, `E_TIMESTAMP_OUT_OF_WINDOW`.
+         *     Error codes: `E_UNAUTHORIZED`, `E_SIGNATURE_INVALID`, `E_TIMESTAMP_OUT_OF_WINDOW`, `E_SIGNATURE_REPLAYED`
+         *     (a signature already used within its window, unless the exact retry with the same Idempotency-Key).
          */
         HelperUnauthorized: {
             headers: {

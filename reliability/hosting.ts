@@ -49,7 +49,6 @@ function order(client: SandboxClient, partner: Credentials) {
 
 export async function runFairness(origin: string, adminToken: string, sizes: { floodOrders: number; healthyOrders: number; endpoints: number }): Promise<FairnessFigures> {
   const client = new SandboxClient(origin, adminToken, keepAliveAgent(64));
-  await client.syncClock();
   const wallets = [{ currency: 'USD', balance: '1000000.00' }];
   const [flooder, healthy] = await Promise.all([
     client.createPartner({ rate_limit_overrides: UNLIMITED, wallets }),
@@ -142,7 +141,6 @@ export const FORBIDDEN_URLS = [
 
 export async function runForbiddenUrls(origin: string, adminToken: string): Promise<HostingFigures['forbidden_urls']> {
   const client = new SandboxClient(origin, adminToken);
-  await client.syncClock();
   const partner = await client.createPartner({ rate_limit_overrides: UNLIMITED });
   const rules: Record<string, number> = {};
   const violations: string[] = [];
@@ -166,7 +164,6 @@ export async function runForbiddenUrls(origin: string, adminToken: string): Prom
 
 export async function runBadAmounts(origin: string, adminToken: string): Promise<HostingFigures['bad_amounts']> {
   const client = new SandboxClient(origin, adminToken);
-  await client.syncClock();
   const violations: string[] = [];
   const partner = await client.createPartner({ rate_limit_overrides: UNLIMITED, wallets: [{ currency: 'USD', balance: '9999999999999.00' }] });
   const fund = (amount: string) => client.rawControl('POST', `/partners/${partner.partner_id}/wallets/fund`, { currency: 'USD', amount });
