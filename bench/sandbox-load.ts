@@ -57,28 +57,31 @@ export function authHeaders(credentials: Credentials): Record<string, string> {
   return { 'X-API-Key': credentials.apiKey, 'X-API-Secret': credentials.apiSecret };
 }
 
-/** Headers of a POST of ORDER_BODY to `orderPath`: credentials, the key and a signature made now. */
-function signedOrderHeaders(credentials: Credentials, orderPath: string, idempotencyKey: string): Record<string, string> {
+/** Headers of a POST of `body` to `orderPath`: credentials, the key and a signature made now. */
+function signedOrderHeaders(credentials: Credentials, orderPath: string, idempotencyKey: string, body: string): Record<string, string> {
   return {
     ...authHeaders(credentials),
     'Content-Type': 'application/json',
     'Idempotency-Key': idempotencyKey,
-    ...signRequest({ secret: credentials.apiSecret, method: 'POST', path: orderPath, body: ORDER_BODY }).headers,
+    ...signRequest({ secret: credentials.apiSecret, method: 'POST', path: orderPath, body }).headers,
   };
 }
 
 let orderCounter = 0;
-/** Each request gets a unique Idempotency-Key and a fresh signature over the path it is sent to. */
+/**
+ * Each request gets a unique Idempotency-Key, its own `reference` (so no two share a signature, which the
+ * sandbox would refuse as a replay) and a fresh signature over the path it is sent to.
+ */
 export function signedOrderRequest(prefix: string, credentials: Credentials): autocannon.Request {
   const orderPath = `${prefix}/orders`;
   return {
     method: 'POST',
     path: orderPath,
-    setupRequest: (request) => ({
-      ...request,
-      body: ORDER_BODY,
-      headers: signedOrderHeaders(credentials, orderPath, `bench-${process.pid}-${++orderCounter}`),
-    }),
+    setupRequest: (request) => {
+      const n = ++orderCounter;
+      const body = JSON.stringify({ product_id: 1001, amount: '25.00', quantity: 1, currency: 'USD', reference: `bench-${process.pid}-${n}` });
+      return { ...request, body, headers: signedOrderHeaders(credentials, orderPath, `bench-${process.pid}-${n}`, body) };
+    },
   };
 }
 
@@ -95,7 +98,7 @@ export async function sandboxAnswers(origin: string, credentials: Credentials): 
     createOrder: await answer('/orders', {
       method: 'POST',
       body: ORDER_BODY,
-      headers: signedOrderHeaders(credentials, '/api/v1/orders', `bench-answers-${process.pid}`),
+      headers: signedOrderHeaders(credentials, '/api/v1/orders', `bench-answers-${process.pid}`, ORDER_BODY),
     }),
   };
 }

@@ -81,7 +81,7 @@ async function main() {
         Array.from({ length: IN_FLIGHT }, async () => {
           while (next < ORDERS) {
             const i = next++;
-            await partnerPost('/orders', { product_id: 1001, amount: '25.00', quantity: 1, currency: 'USD' }, `${prefix}-${i}`);
+            await partnerPost('/orders', { product_id: 1001, amount: '25.00', quantity: 1, currency: 'USD', reference: `${prefix}-${i}` }, `${prefix}-${i}`);
           }
         }),
       );

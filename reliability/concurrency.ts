@@ -120,7 +120,7 @@ export async function runVoucherPool(origin: string, adminToken: string, options
   const started = performance.now();
   const replies = await Promise.all(
     Array.from({ length: orders }, (_, i) =>
-      client.partner(partners[i % partnerCount]!, 'POST', '/orders', { product_id: PRODUCT, amount, quantity: 1 }, { 'Idempotency-Key': `pool-${i}` }),
+      client.partner(partners[i % partnerCount]!, 'POST', '/orders', { product_id: PRODUCT, amount, quantity: 1, reference: `pool-${i}` }, { 'Idempotency-Key': `pool-${i}` }),
     ),
   );
   const duration = performance.now() - started;

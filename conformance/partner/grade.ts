@@ -73,7 +73,8 @@ class Grader {
   signatures(): Verdict {
     const writes = this.e.requests.filter((r) => WRITES.has(r.method) && r.verdicts.auth.result === 'PASS' && r.verdicts.signature.result !== 'NOT_EVALUATED');
     if (writes.length === 0) return skip('no authenticated write reached the signature check');
-    const bad = writes.filter((r) => r.verdicts.signature.result === 'FAIL' && !/TIMESTAMP_TOO_(OLD|NEW)/.test(r.verdicts.signature.reason ?? ''));
+    // A replayed signature was computed right: reusing it with a new key is an idempotency mistake (IDEM-002).
+    const bad = writes.filter((r) => r.verdicts.signature.result === 'FAIL' && !/TIMESTAMP_TOO_(OLD|NEW)|^REPLAYED/.test(r.verdicts.signature.reason ?? ''));
     if (bad.length === 0) return pass(`${writes.length} writes, every signature verified`);
     const explained = bad.map((r) => {
       const seen = this.witnessOf(r);
@@ -119,8 +120,11 @@ class Grader {
     if (!retry) return fail(`POST /orders ${ref(provoked)} was answered 503 and never retried: the order was not placed`);
     const retryKey = this.keyOf(retry);
     if (key !== null && retryKey === key) return pass(`503 ${ref(provoked)} retried by ${ref(retry)} with the same Idempotency-Key ${JSON.stringify(key)}`);
+    const refused = /^REPLAYED/.test(retry.verdicts.signature.reason ?? '')
+      ? ' (signed in the same second, the retry repeated the first signature and was refused 401 E_SIGNATURE_REPLAYED)'
+      : '';
     return fail(
-      `503 ${ref(provoked)} carried Idempotency-Key ${JSON.stringify(key)}; its retry ${ref(retry)} carried ${JSON.stringify(retryKey)}: ` +
+      `503 ${ref(provoked)} carried Idempotency-Key ${JSON.stringify(key)}; its retry ${ref(retry)} carried ${JSON.stringify(retryKey)}${refused}: ` +
         'had the first attempt been executed before the 503, the retry would have placed the order twice',
     );
   }

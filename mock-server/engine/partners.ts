@@ -145,13 +145,13 @@ function isCidr(value: string): boolean {
 
 /**
  * First in a write made for a partner: the partner still exists (a reset may have removed it after the request
- * was authenticated: 401 then, not a foreign-key 500) and, on PostgreSQL, stays until the write commits (FOR
- * SHARE, or FOR UPDATE to serialise the partner's own writes; resetSandbox locks every partner FOR UPDATE
- * first, so a write either commits before the reset or finds the partner gone). SQLite runs one write
- * transaction at a time, so there the check is enough.
+ * was authenticated: 401 then, not a foreign-key 500) and, on PostgreSQL, stays until the write commits: FOR KEY
+ * SHARE, which only a delete waits for (the partner's own event-sequence UPDATE does not, so two orders of
+ * one partner never deadlock on it), or FOR UPDATE to serialise the partner's own registrations. SQLite runs
+ * one write transaction at a time, so there the check is enough.
  */
-export async function holdPartner(ctx: EngineContext, exec: Executor, partnerId: string, lock: 'share' | 'update' = 'share'): Promise<void> {
+export async function holdPartner(ctx: EngineContext, exec: Executor, partnerId: string, lock: 'key-share' | 'update' = 'key-share'): Promise<void> {
   let query = exec.selectFrom('partners').select('id').where('id', '=', partnerId);
-  if (ctx.shared) query = lock === 'update' ? query.forUpdate() : query.forShare();
+  if (ctx.shared) query = lock === 'update' ? query.forUpdate() : query.forKeyShare();
   if (!(await query.executeTakeFirst())) throw partnerGone();
 }

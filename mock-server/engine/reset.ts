@@ -52,7 +52,7 @@ const ATTEMPTS = 5;
 
 /**
  * Alone among this process's partner requests (reset-gate.ts). On PostgreSQL a write of another instance
- * (it holds its partner FOR SHARE, partners.ts holdPartner) can commit a row for a partner after the reset
+ * (it holds its partner FOR KEY SHARE, partners.ts holdPartner) can commit a row for a partner after the reset
  * emptied that row's table, or lock rows in another order: the reset then rolls back whole (foreign-key
  * violation or deadlock) and runs again. Writes that start after it find their partner gone (401).
  */
