@@ -59,14 +59,26 @@ function dueAt(nowMs: number, now: string) {
     ]);
 }
 
+/** Due deliveries looked at per free slot: enough for several partners' shares, bounded however long the backlog. */
+const CANDIDATES_PER_SLOT = 4;
+
 /** How a claim shares the send slots out (see the header). */
 export interface ClaimShares {
   perEndpoint: number;
   perPartner: number;
-  /** Endpoints and partners with no free share on this instance now. */
-  fullEndpoints: readonly string[];
-  fullPartners: readonly string[];
+  /** Sends this instance has in flight, by endpoint and by partner: a claim takes no more than what is left of a share. */
+  endpointLoad: ReadonlyMap<string, number>;
+  partnerLoad: ReadonlyMap<string, number>;
 }
+
+/** `share − load` for the ids in `load`, `share` for any other: the rank a claim may go up to. */
+function roomOf(column: string, load: ReadonlyMap<string, number>, share: number) {
+  if (load.size === 0) return sql<number>`${share}`;
+  const cases = [...load].map(([id, n]) => sql`when ${id} then ${Math.max(0, share - n)}`);
+  return sql<number>`case ${sql.ref(column)} ${sql.join(cases, sql` `)} else ${share} end`;
+}
+
+const full = (load: ReadonlyMap<string, number>, share: number) => [...load].filter(([, n]) => n >= share).map(([id]) => id);
 
 /**
  * Claims up to `limit` due deliveries for `token` until `leaseMs` from now (sandbox-wide clock): each
@@ -80,19 +92,27 @@ export async function claimDue(ctx: EngineContext, token: string, limit: number,
   const now = clock.nowIso();
   const until = new Date(nowMs + leaseMs).toISOString();
   const claimable = dueAt(nowMs, now);
-  const ranked = ctx.db
+  // The oldest due candidates of the partners and endpoints with room, a bounded number, then ranked: the
+  // ranking costs what the candidates number, not what the whole backlog does.
+  const oldest = ctx.db
     .selectFrom('webhook_deliveries')
-    .select(['id', 'due_ms'])
-    .select(sql<number>`row_number() over (partition by webhook_id order by due_ms, id)`.as('endpoint_rank'))
-    .select(sql<number>`row_number() over (partition by partner_id order by due_ms, id)`.as('partner_rank'))
+    .select(['id', 'due_ms', 'webhook_id', 'partner_id'])
     .where(claimable)
-    .$if(shares.fullEndpoints.length > 0, (q) => q.where('webhook_id', 'not in', shares.fullEndpoints))
-    .$if(shares.fullPartners.length > 0, (q) => q.where('partner_id', 'not in', shares.fullPartners));
+    .$if(full(shares.endpointLoad, shares.perEndpoint).length > 0, (q) => q.where('webhook_id', 'not in', full(shares.endpointLoad, shares.perEndpoint)))
+    .$if(full(shares.partnerLoad, shares.perPartner).length > 0, (q) => q.where('partner_id', 'not in', full(shares.partnerLoad, shares.perPartner)))
+    .orderBy('due_ms')
+    .orderBy('id')
+    .limit(limit * CANDIDATES_PER_SLOT);
+  const ranked = ctx.db
+    .selectFrom(oldest.as('candidates'))
+    .select(['candidates.id', 'candidates.due_ms', 'candidates.webhook_id', 'candidates.partner_id'])
+    .select(sql<number>`row_number() over (partition by candidates.webhook_id order by candidates.due_ms, candidates.id)`.as('endpoint_rank'))
+    .select(sql<number>`row_number() over (partition by candidates.partner_id order by candidates.due_ms, candidates.id)`.as('partner_rank'));
   const due = ctx.db
     .selectFrom(ranked.as('ranked'))
     .select('ranked.id')
-    .where('ranked.endpoint_rank', '<=', shares.perEndpoint)
-    .where('ranked.partner_rank', '<=', shares.perPartner)
+    .where('ranked.endpoint_rank', '<=', roomOf('ranked.webhook_id', shares.endpointLoad, shares.perEndpoint))
+    .where('ranked.partner_rank', '<=', roomOf('ranked.partner_id', shares.partnerLoad, shares.perPartner))
     .orderBy('ranked.partner_rank')
     .orderBy('ranked.due_ms')
     .orderBy('ranked.id')

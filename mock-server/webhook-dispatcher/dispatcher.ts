@@ -90,8 +90,8 @@ export class WebhookDispatcher {
     // Sends wait on the network, not the CPU: many slots are cheap, and they leave room for healthy partners
     // however many receivers hang (each partner's share is a small part of them).
     this.#concurrency = options.concurrency ?? 64;
-    this.#perEndpoint = options.perEndpoint ?? 4;
-    this.#perPartner = options.perPartner ?? 8;
+    this.#perEndpoint = options.perEndpoint ?? 16;
+    this.#perPartner = options.perPartner ?? 32;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#onError = options.onError ?? ((error) => console.error('webhook dispatcher:', error));
@@ -158,14 +158,13 @@ export class WebhookDispatcher {
 
   /** Claims and starts up to `free` deliveries; true when it filled every slot (more may be due). */
   async #claim(free: number): Promise<boolean> {
-    const full = (load: Map<string, number>, share: number) => [...load].filter(([, n]) => n >= share).map(([id]) => id);
     const taken = await claimDue(this.ctx, this.#token, free, this.#leaseMs, {
       perEndpoint: this.#perEndpoint,
       perPartner: this.#perPartner,
-      fullEndpoints: full(this.#endpointLoad, this.#perEndpoint),
-      fullPartners: full(this.#partnerLoad, this.#perPartner),
+      endpointLoad: this.#endpointLoad,
+      partnerLoad: this.#partnerLoad,
     });
-    // A claim ranks by what is due, not by what this instance already sends: beyond a share, give it back.
+    // Sends that finished while the claim ran only free room; one that another path started could take it: give back what overflows.
     const claimed: DeliveryRow[] = [];
     for (const delivery of taken) {
       if ((this.#endpointLoad.get(delivery.webhook_id) ?? 0) >= this.#perEndpoint || (this.#partnerLoad.get(delivery.partner_id) ?? 0) >= this.#perPartner) {
