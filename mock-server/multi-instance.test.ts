@@ -74,7 +74,7 @@ test(
     const started = Date.now();
     const replies: RawReply[] = await Promise.all(
       Array.from({ length: ORDERS }, (_, i) =>
-        clients[i % INSTANCES]!.partner(partnerOf(i), 'POST', '/orders', { product_id: PRODUCT, amount: AMOUNT, quantity: 1 }, { 'Idempotency-Key': keyOf(i) }),
+        clients[i % INSTANCES]!.partner(partnerOf(i), 'POST', '/orders', { product_id: PRODUCT, amount: AMOUNT, quantity: 1, reference: keyOf(i) }, { 'Idempotency-Key': keyOf(i) }),
       ),
     );
     const replayed = replies.filter((r) => r.headers['idempotent-replayed'] === 'true').length;

@@ -32,7 +32,7 @@ export interface CrashFigures {
 
 interface Sent {
   key: string;
-  body: { product_id: number; amount: string; quantity: number };
+  body: { product_id: number; amount: string; quantity: number; reference: string };
   outcome: 'OK' | 'LOST' | 'REJECTED';
   order?: { id: string; status: string };
 }
@@ -49,7 +49,8 @@ async function loadUntilKilled(client: SandboxClient, partner: Credentials, sand
       while (!killing) {
         const i = n++;
         // Two out of three orders ask for the pumped denomination; the rest have no stock and stay PENDING.
-        const body = { product_id: 2001, amount: i % 3 === 2 ? '13.00' : '12.00', quantity: 1 + (i % 2) };
+        // Its own reference: no two orders share a signature, however many go out in one second.
+        const body = { product_id: 2001, amount: i % 3 === 2 ? '13.00' : '12.00', quantity: 1 + (i % 2), reference: `crash-${run}-${i}` };
         const entry: Sent = { key: `crash-${run}-${i}`, body, outcome: 'LOST' };
         sent.push(entry);
         try {

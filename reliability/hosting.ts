@@ -4,13 +4,15 @@
  * that partner floods orders; another partner's healthy receiver must still get its events promptly: the
  * p99 lag from the order's answer to its `order.*` webhook arriving, target < 1 s; (2) forbidden webhook
  * URLs: every internal address, in every spelling, refused at registration; (3) bad amounts: credits,
- * opening balances and pumps past the largest amount refused 422 with nothing written, reads still 200.
+ * opening balances and pumps past the largest amount refused 422 with nothing written, reads still 200;
+ * (4) replays: a captured signed order and rotate-secret sent again are refused, the exact retry answered.
  * Receivers are on loopback, named `localhost` and allowed with --allow-webhook-host localhost, as an
  * operator would: every other spelling of loopback stays forbidden.
  */
 import { performance } from 'node:perf_hooks';
 import { TestReceiver } from '@starship/sandbox/test-support/webhook-receiver';
-import { keepAliveAgent, SandboxClient, UNLIMITED, type Credentials } from './http.ts';
+import { signRequest } from '@starship/sdk';
+import { keepAliveAgent, SandboxClient, send, UNLIMITED, type Credentials } from './http.ts';
 
 export interface FairnessFigures {
   hanging_partner_endpoints: number;
@@ -192,6 +194,58 @@ export async function runBadAmounts(origin: string, adminToken: string): Promise
     if (wallets.json?.[0]?.balance !== '9999999999999.99') violations.push(`bad amounts: the balance moved: ${wallets.text}`);
     if (after.json?.length !== before.json?.length) violations.push('bad amounts: a transaction was written');
     return { tried: attempts.length, refused_422: refused, reads_ok_after: readsOk, violations };
+  } finally {
+    client.agent.destroy();
+  }
+}
+
+export interface ReplayFigures {
+  replays_sent: number;
+  replays_refused: number;
+  exact_retries_answered: number;
+  orders_made: number;
+  violations: string[];
+}
+
+/**
+ * Signature replay: one signed POST /orders captured and sent again with `copies` other Idempotency-Keys
+ * (each must be 401 E_SIGNATURE_REPLAYED, and one order made), then sent exactly again with its own key (the
+ * stored replay), and a captured rotate-secret sent again (refused, no second rotation).
+ */
+export async function runReplays(origin: string, adminToken: string, copies = 20): Promise<ReplayFigures> {
+  const client = new SandboxClient(origin, adminToken);
+  const violations: string[] = [];
+  const partner = await client.createPartner({ rate_limit_overrides: UNLIMITED });
+  const capture = (path: string, body: string) => {
+    const signed = signRequest({ secret: partner.api_secret, method: 'POST', path, body }).headers;
+    return (headers: Record<string, string> = {}) =>
+      send(origin, client.agent, {
+        method: 'POST',
+        path,
+        headers: { 'X-API-Key': partner.api_key, 'X-API-Secret': partner.api_secret, 'Content-Type': 'application/json', ...signed, ...headers },
+        ...(body ? { body } : {}),
+      });
+  };
+  try {
+    const order = capture('/api/v1/orders', JSON.stringify({ product_id: 1001, amount: '10.00', quantity: 1 }));
+    const first = await order({ 'Idempotency-Key': 'replay-original' });
+    if (first.status !== 200) violations.push(`replays: the original order → ${first.status} ${first.text}`);
+    let refused = 0;
+    const hook = await client.partner(partner, 'POST', '/webhooks', { url: 'https://hooks.example.com/replay', events: ['order.delivered'] });
+    const rotate = capture(`/api/v1/webhooks/${hook.json?.id}/rotate-secret`, '');
+    if ((await rotate()).status !== 200) violations.push('replays: the original rotate-secret failed');
+    const attempts = [...Array.from({ length: copies }, (_, i) => () => order({ 'Idempotency-Key': `replay-${i}` })), () => order(), () => rotate(), () => rotate({ 'Idempotency-Key': 'late' })];
+    for (const attempt of attempts) {
+      const reply = await attempt();
+      if (reply.status === 401 && reply.json?.error?.code === 'E_SIGNATURE_REPLAYED' && !reply.text.includes('whsec_')) refused++;
+      else violations.push(`replays: a replay → ${reply.status} ${reply.text.slice(0, 160)}`);
+    }
+    const retry = await order({ 'Idempotency-Key': 'replay-original' });
+    const retried = retry.status === 200 && retry.headers['idempotent-replayed'] === 'true' ? 1 : 0;
+    if (!retried) violations.push(`replays: the exact retry → ${retry.status} ${retry.text.slice(0, 160)}`);
+    const orders = await client.listAll(partner, '/orders');
+    if (orders.length !== 1) violations.push(`replays: ${orders.length} orders made, not 1`);
+    return { replays_sent: attempts.length, replays_refused: refused, exact_retries_answered: retried, orders_made: orders.length, violations };
   } finally {
     client.agent.destroy();
   }

@@ -12,7 +12,7 @@ import { runIdempotencyRace, runVoucherPool } from './concurrency.ts';
 import { runCrash } from './crash.ts';
 import { SandboxClient } from './http.ts';
 import { spawnSandbox } from './sandbox-process.ts';
-import { runBadAmounts, runFairness, runForbiddenUrls } from './hosting.ts';
+import { runBadAmounts, runFairness, runForbiddenUrls, runReplays } from './hosting.ts';
 import { runSecurity } from './security.ts';
 import { BAD_INPUT, CONCURRENCY, CRASH, HOSTING } from './settings.ts';
 
@@ -65,8 +65,15 @@ const hosting = await timed('hosting', () =>
     async (origin, adminToken) => {
       const forbidden_urls = await runForbiddenUrls(origin, adminToken);
       const bad_amounts = await runBadAmounts(origin, adminToken);
+      const replays = await runReplays(origin, adminToken);
       const fairness = await runFairness(origin, adminToken, HOSTING);
-      return { forbidden_urls, bad_amounts, fairness, violations: [...forbidden_urls.violations, ...bad_amounts.violations, ...fairness.violations] };
+      return {
+        forbidden_urls,
+        bad_amounts,
+        replays,
+        fairness,
+        violations: [...forbidden_urls.violations, ...bad_amounts.violations, ...replays.violations, ...fairness.violations],
+      };
     },
     ['--hosted', '--allow-webhook-host', 'localhost'],
   ),

@@ -11,5 +11,5 @@ export const CONCURRENCY = { idempotencyRequests: 500, poolOrders: 2_000, pool: 
 
 export const CRASH = { runs: 2, killAfterOk: 150 };
 
-/** The adversarial run's sizes: 160 orders flooding 10 hanging endpoints (the cap) while 40 healthy orders are timed. */
-export const HOSTING = { floodOrders: 160, healthyOrders: 40, endpoints: 10 };
+/** The adversarial run's sizes: 160 orders flooding 10 hanging endpoints (the cap) while 100 healthy orders are timed. */
+export const HOSTING = { floodOrders: 160, healthyOrders: 100, endpoints: 10 };
