@@ -113,7 +113,9 @@ describe('signatures', () => {
     // Moving the sandbox-wide clock and the partner's own clock leaves a correctly signed write valid.
     await ts.admin('POST', '/clock/advance', { seconds: 600 });
     await ts.admin('POST', '/clock/advance', { seconds: 2 * 86_400, partner_id: partner.partner_id });
-    assert.equal((await call('POST', '/api/v1/charges', { body, timestamp: Math.floor(Date.now() / 1000) })).status, 200);
+    // Another body: the same body signed in the same second as the first call would be its signature again (a replay).
+    const later = JSON.stringify({ product_id: 2001, amount: '6.00', quantity: 1 });
+    assert.equal((await call('POST', '/api/v1/charges', { body: later, timestamp: Math.floor(Date.now() / 1000) })).status, 200);
     await refused({ body, timestamp: Math.floor(Date.now() / 1000) + 600 }, 'E_TIMESTAMP_OUT_OF_WINDOW');
   });
 

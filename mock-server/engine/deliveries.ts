@@ -73,9 +73,10 @@ export interface ClaimShares {
 
 /** `share − load` for the ids in `load`, `share` for any other: the rank a claim may go up to. */
 function roomOf(column: string, load: ReadonlyMap<string, number>, share: number) {
-  if (load.size === 0) return sql<number>`${share}`;
-  const cases = [...load].map(([id, n]) => sql`when ${id} then ${Math.max(0, share - n)}`);
-  return sql<number>`case ${sql.ref(column)} ${sql.join(cases, sql` `)} else ${share} end`;
+  // The numbers are literals: PostgreSQL types a bare parameter in CASE as text (bigint <= text fails).
+  if (load.size === 0) return sql<number>`${sql.lit(share)}`;
+  const cases = [...load].map(([id, n]) => sql`when ${id} then ${sql.lit(Math.max(0, share - n))}`);
+  return sql<number>`case ${sql.ref(column)} ${sql.join(cases, sql` `)} else ${sql.lit(share)} end`;
 }
 
 const full = (load: ReadonlyMap<string, number>, share: number) => [...load].filter(([, n]) => n >= share).map(([id]) => id);
