@@ -11,12 +11,15 @@ export interface Target {
   stop: () => Promise<void>;
 }
 
-/** Starts `command` and resolves once its output matches `ready`. */
-export async function startProcess(name: string, command: string, args: readonly string[], ready: RegExp, origin: string): Promise<Target> {
+/** Starts `command` and resolves once its output matches `ready` (killed if it has not within `timeoutMs`). */
+export async function startProcess(name: string, command: string, args: readonly string[], ready: RegExp, origin: string, timeoutMs = 60_000): Promise<Target> {
   const child: ChildProcess = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (ready.test(output)) {
