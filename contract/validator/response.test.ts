@@ -132,3 +132,29 @@ test('a body text found valid is not walked again for the same operation and sta
   for (let i = 0; i < 2; i++) assert.notDeepEqual(validator.validateResponse('getThing', { status: 200, headers, body: broken, bodyText: JSON.stringify(broken) }), []);
   assert.notDeepEqual(validator.validateResponse('getThing', { status: 200, headers: new Headers(json), body: thing, bodyText: text }), [], 'headers are still checked');
 });
+
+test('a deeply frozen body found valid is remembered by identity; an unfrozen one, or another status, is walked again', () => {
+  const validator = createContractValidator(doc);
+  const headers = new Headers({ ...json, 'X-Trace-ID': 't' });
+  let reads = 0;
+  const counted = () => {
+    const thing = { status: 'ACTIVE' } as { id?: number; status: string };
+    Object.defineProperty(thing, 'id', { enumerable: true, get: () => (reads++, 1) });
+    return thing;
+  };
+  const frozen = Object.freeze(counted());
+  assert.deepEqual(validator.validateResponse('getThing', { status: 200, headers, body: frozen, frozenBody: true }), []);
+  const walked = reads;
+  assert.ok(walked > 0);
+  assert.deepEqual(validator.validateResponse('getThing', { status: 200, headers, body: frozen, frozenBody: true }), []);
+  assert.equal(reads, walked, 'the same frozen body is not walked again');
+  assert.notDeepEqual(validator.validateResponse('getThing', { status: 404, headers, body: frozen, frozenBody: true }), [], 'valid for 200 says nothing about 404');
+  assert.notDeepEqual(validator.validateResponse('getThing', { status: 200, headers: new Headers(json), body: frozen, frozenBody: true }), [], 'headers are still checked');
+  const open = counted();
+  validator.validateResponse('getThing', { status: 200, headers, body: open, frozenBody: true });
+  const before = reads;
+  validator.validateResponse('getThing', { status: 200, headers, body: open, frozenBody: true });
+  assert.ok(reads > before, 'a body that is not frozen is walked every time, whatever the caller says');
+  const broken = Object.freeze({ id: 1, status: 'SOON' });
+  for (let i = 0; i < 2; i++) assert.notDeepEqual(validator.validateResponse('getThing', { status: 200, headers, body: broken, frozenBody: true }), []);
+});

@@ -24,6 +24,12 @@ export interface ResponseInput {
    * operation and status is not walked again (a product page or a list goes out unchanged many times).
    */
   bodyText?: string;
+  /**
+   * `body` is deeply frozen (Object.freeze all the way down), so it can never change: once found valid for
+   * the operation and status it is not walked again, remembered by identity (no size bound, no text to hash;
+   * a catalog page of 10,000 products is sent unchanged until the stock moves).
+   */
+  frozenBody?: boolean;
 }
 
 export type ResponseCheck = (response: ResponseInput) => ContractProblem[];
@@ -119,14 +125,17 @@ export function compileResponse(documents: ResponseDocuments, operation: Operati
     return JSON_MEDIA.test(lower) && schema ? { type: lower, schemaPointer: schema.pointer, validate: schemaAt(documents.responses, schema.pointer) } : { type: lower };
   });
   const valid = new Set<string>();
+  const validFrozen = new WeakSet<object>();
   const where = `for ${operation.operationId} ${statusKey}`;
 
-  const bodyProblems = (plan: MediaPlan, body: unknown, bodyText: string | undefined): ContractProblem[] => {
+  const bodyProblems = (plan: MediaPlan, body: unknown, bodyText: string | undefined, frozen: boolean): ContractProblem[] => {
     const validate = plan.validate;
     if (!validate) return [];
-    if (bodyText !== undefined && valid.has(bodyText)) return [];
+    const identity = frozen && typeof body === 'object' && body !== null && Object.isFrozen(body) ? body : undefined;
+    if (identity ? validFrozen.has(identity) : bodyText !== undefined && valid.has(bodyText)) return [];
     if (validate(body)) {
-      if (bodyText !== undefined) documents.remembered.add(valid, bodyText);
+      if (identity) validFrozen.add(identity);
+      else if (bodyText !== undefined) documents.remembered.add(valid, bodyText);
       return [];
     }
     const closed = fromAjv(validate.errors, { in: 'body' });
@@ -139,7 +148,7 @@ export function compileResponse(documents: ResponseDocuments, operation: Operati
     return [...fromAjv(plan.open.errors, { in: 'body' }), ...lagging];
   };
 
-  return ({ headers: sent, contentType, body, bodyText }) => {
+  return ({ headers: sent, contentType, body, bodyText, frozenBody = false }) => {
     const problems: ContractProblem[] = [];
     if (sent && validateHeaders) {
       const values: Record<string, string> = {};
@@ -174,7 +183,7 @@ export function compileResponse(documents: ResponseDocuments, operation: Operati
       }
       plan = found;
     }
-    problems.push(...bodyProblems(plan, body, bodyText));
+    problems.push(...bodyProblems(plan, body, bodyText, frozenBody));
     return problems;
   };
 }
