@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { openDatabase } from './connect.ts';
+import { localWriteCount, openDatabase } from './connect.ts';
 import { migrateToLatest } from './migrations.ts';
 
 function tempDir(): string {
@@ -73,6 +73,34 @@ test('cached statements keep returning fresh results, in and out of transactions
       /abort/,
     );
     assert.equal(await db.selectFrom('settings').select('key').where('key', '=', 'rolled-back').executeTakeFirst(), undefined);
+  } finally {
+    await db.destroy();
+  }
+});
+
+test('the local write count of some tables moves with every write to them, a write it cannot place and a rollback; not with reads or other tables', async () => {
+  const db = openDatabase({ file: ':memory:' });
+  try {
+    await migrateToLatest(db);
+    const count = localWriteCount(db, ['categories'])!;
+    const moved = async (write: () => Promise<unknown>) => {
+      const before = count();
+      await write();
+      return count() !== before;
+    };
+    assert.equal(await moved(() => db.insertInto('categories').values({ id: 1, name: 'a', sub_categories_json: '[]', product_count: 0 }).execute()), true);
+    assert.equal(await moved(() => db.updateTable('categories').set({ name: 'b' }).execute()), true);
+    assert.equal(await moved(() => db.updateTable('categories').set({ name: 'c' }).returning('id').execute()), true, 'a write that returns rows');
+    assert.equal(await moved(() => db.selectFrom('categories').selectAll().execute()), false, 'a read');
+    assert.equal(await moved(() => db.insertInto('settings').values({ key: 'k', value_json: '1' }).execute()), false, 'another table');
+    assert.equal(await moved(() => sql`insert into settings (key, value_json) values ('j', '2')`.execute(db)), true, 'a write whose table it cannot tell');
+    const failed = db.transaction().execute(async (trx) => {
+      await trx.insertInto('settings').values({ key: 'x', value_json: '1' }).execute();
+      throw new Error('rolled back');
+    });
+    assert.equal(await moved(() => failed.catch(() => {})), true, 'a rollback');
+    assert.equal(await moved(() => db.deleteFrom('categories').execute()), true);
+    assert.equal(localWriteCount(db, []) === undefined, false);
   } finally {
     await db.destroy();
   }

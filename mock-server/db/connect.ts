@@ -20,7 +20,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import type { Database } from './schema.ts';
-import { groupCommitDialect } from './sqlite-driver.ts';
+import { groupCommitDialect, WriteCount } from './sqlite-driver.ts';
 
 export const DEFAULT_DB_FILE = '.sandbox/starship.db';
 export const MEMORY = ':memory:';
@@ -42,7 +42,21 @@ export function openDatabase(options: OpenDatabaseOptions = {}): Kysely<Database
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('temp_store = MEMORY');
   const checkpointer = file === MEMORY ? undefined : startCheckpointer(sqlite, file);
-  return new Kysely<Database>({ dialect: groupCommitDialect(cachingDatabase(sqlite, options.statementCacheSize ?? 256, checkpointer), sqlite) });
+  const writes = new WriteCount();
+  const db = new Kysely<Database>({ dialect: groupCommitDialect(cachingDatabase(sqlite, options.statementCacheSize ?? 256, checkpointer), sqlite, writes) });
+  writeCounts.set(db, writes);
+  return db;
+}
+
+const writeCounts = new WeakMap<Kysely<Database>, WriteCount>();
+
+/**
+ * A count that changes whenever this process may have changed `tables` of a database openDatabase opened
+ * (sqlite-driver.ts WriteCount); undefined for any other database (PostgreSQL, which other processes write too).
+ */
+export function localWriteCount(db: Kysely<Database>, tables: readonly (keyof Database)[]): (() => number) | undefined {
+  const writes = writeCounts.get(db);
+  return writes && (() => writes.of(tables));
 }
 
 function cachingDatabase(sqlite: BetterSqlite3.Database, capacity: number, checkpointer: Checkpointer | undefined): SqliteDatabase {

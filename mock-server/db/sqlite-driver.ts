@@ -45,6 +45,37 @@ function newGroup(): Group {
   return { members: 0, openedAt: performance.now(), done, settle };
 }
 
+/** The table a write statement as Kysely compiles it changes (`insert into "t"`, `update "t"`, `delete from "t"`). */
+const WRITTEN_TABLE = /^(?:insert into|update|delete from) "(\w+)"/;
+
+/**
+ * Counts what may have changed the data, per table: every statement that writes counts for its table, and one
+ * whose table it cannot tell, every rollback and every failed group count for all of them. An answer read
+ * from some tables while their count stayed the same still holds (engine/stock-answers.ts).
+ */
+export class WriteCount {
+  readonly #byTable = new Map<string, number>();
+  #all = 0;
+
+  wrote(sql: string): void {
+    const table = WRITTEN_TABLE.exec(sql)?.[1];
+    if (table === undefined) this.#all++;
+    else this.#byTable.set(table, (this.#byTable.get(table) ?? 0) + 1);
+  }
+
+  /** Something of unknown extent was undone or may have been written. */
+  any(): void {
+    this.#all++;
+  }
+
+  /** A number that changes whenever any of `tables` may have changed. */
+  of(tables: readonly string[]): number {
+    let count = this.#all;
+    for (const table of tables) count += this.#byTable.get(table) ?? 0;
+    return count;
+  }
+}
+
 class GroupCommitDriver implements Driver {
   #holder: Lease | undefined;
   readonly #waiting: ((lease: Lease) => void)[] = [];
@@ -54,6 +85,7 @@ class GroupCommitDriver implements Driver {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly inTransaction: () => boolean,
+    private readonly writes: WriteCount,
   ) {}
 
   async init(): Promise<void> {}
@@ -93,6 +125,7 @@ class GroupCommitDriver implements Driver {
     const lease = connection as Lease;
     const group = lease.transaction;
     lease.transaction = undefined;
+    this.writes.any();
     // Nothing left to undo when the group itself failed (the physical transaction is gone).
     if (!group || group !== this.#group) return;
     this.guard(group, () => {
@@ -122,6 +155,8 @@ class GroupCommitDriver implements Driver {
 
   statement(query: CompiledQuery): QueryResult<unknown> {
     const stmt = this.db.prepare(query.sql);
+    // better-sqlite3's `readonly` (Kysely's statement type leaves it out): a write with RETURNING is a reader too.
+    if (!(stmt as typeof stmt & { readonly: boolean }).readonly) this.writes.wrote(query.sql);
     if (stmt.reader) return { rows: stmt.all(query.parameters) as unknown[] };
     const { changes, lastInsertRowid } = stmt.run(query.parameters);
     return {
@@ -179,6 +214,7 @@ class GroupCommitDriver implements Driver {
       this.run('commit');
       group.settle();
     } catch (error) {
+      this.writes.any();
       if (this.inTransaction()) this.run('rollback');
       group.settle(error);
     }
@@ -187,6 +223,7 @@ class GroupCommitDriver implements Driver {
   failGroup(error: unknown): void {
     const group = this.#group!;
     this.#group = undefined;
+    this.writes.any();
     group.settle(error);
   }
 
@@ -217,10 +254,10 @@ class Lease implements DatabaseConnection {
   }
 }
 
-export function groupCommitDialect(db: SqliteDatabase, sqlite: Database.Database): SqliteDialect {
+export function groupCommitDialect(db: SqliteDatabase, sqlite: Database.Database, writes = new WriteCount()): SqliteDialect {
   return new (class extends SqliteDialect {
     override createDriver(): Driver {
-      return new GroupCommitDriver(db, () => sqlite.inTransaction);
+      return new GroupCommitDriver(db, () => sqlite.inTransaction, writes);
     }
   })({ database: db });
 }

@@ -1,7 +1,9 @@
 /**
  * The catalog, held in memory: it is generated once from a fixed seed (domain/catalog-seed.ts), stored in
- * the database on first start and never changes afterwards (a reset keeps it), so its ~200 products are
- * a bounded, read-only map rather than a per-request query. Only delivery_time is live (inventory.ts).
+ * the database on first start and never changes afterwards (a reset keeps it), so its products (~200 by
+ * default) are a bounded, read-only map rather than a per-request query. Only delivery_time is live
+ * (inventory.ts), so a product's view is rendered once per delivery_time and a page once per query and
+ * stock (stable-views.ts), and the filtered, sorted order of a listing once per filter and sort.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -10,6 +12,7 @@ import type { DeliveryTime, DeliveryType } from '../domain/enums.ts';
 import { minorToNumber } from '../domain/money.ts';
 import type { S } from '../engine.ts';
 import { notFound } from './errors.ts';
+import { ViewMemo } from './stable-views.ts';
 
 interface StoredDenomination {
   min_minor: number;
@@ -17,11 +20,21 @@ interface StoredDenomination {
   discount_bp: number;
 }
 
+/** Products (weights) of pages kept rendered, and filtered, sorted listings kept. */
+const PAGE_CAPACITY = 50_000;
+const LISTING_CAPACITY = 256;
+
 export class Catalog {
+  readonly #views: ViewMemo<S['Product']>;
+  readonly #pages = new ViewMemo<object>(PAGE_CAPACITY);
+  readonly #listings = new Map<string, readonly CatalogProduct[]>();
+
   private constructor(
     private readonly byId: Map<number, CatalogProduct>,
     readonly categories: readonly S['Category'][],
-  ) {}
+  ) {
+    this.#views = new ViewMemo(4 * byId.size + 16);
+  }
 
   static async load(db: Kysely<Database>): Promise<Catalog> {
     const rows = await db.selectFrom('products').selectAll().orderBy('id').execute();
@@ -52,6 +65,27 @@ export class Catalog {
     const product = this.byId.get(productId);
     if (!product) throw notFound(`Product ${productId} not found.`);
     return product;
+  }
+
+  /** The product as the API shows it (renderProduct), one frozen view per delivery_time and form. */
+  view(p: CatalogProduct, deliveryTime: DeliveryTime, withTexts: boolean): S['Product'] {
+    return this.#views.get(`${p.id} ${deliveryTime} ${withTexts ? 'full' : 'list'}`, () => renderProduct(p, deliveryTime, withTexts));
+  }
+
+  /** A page built once per key (which must name everything the page depends on), frozen; it weighs `weight`. */
+  page<P extends object>(key: string, weight: number, build: () => P): P {
+    return this.#pages.get(key, build, weight) as P;
+  }
+
+  /** The products a filter and sort select, in order, computed once per key. */
+  listing(key: string, build: () => CatalogProduct[]): readonly CatalogProduct[] {
+    let listing = this.#listings.get(key);
+    if (!listing) {
+      if (this.#listings.size >= LISTING_CAPACITY) this.#listings.clear();
+      listing = build();
+      this.#listings.set(key, listing);
+    }
+    return listing;
   }
 }
 

@@ -5,6 +5,7 @@
  * (orders, transactions, events, idempotency records, pools). Derived contexts share everything else.
  */
 import type { Kysely } from 'kysely';
+import { localWriteCount } from '../db/connect.ts';
 import { isPostgres } from '../db/postgres.ts';
 import type { Database } from '../db/schema.ts';
 import { createIdFactory, type IdFactory, type IdKind } from '../domain/ids.ts';
@@ -15,6 +16,7 @@ import { PartnerClocks, PartnerTime, type SandboxTime, type VirtualClock } from 
 import { OutboxSignal } from './outbox-signal.ts';
 import { SeedStock } from './seed-stock.ts';
 import { ResetGate } from './reset-gate.ts';
+import { StockAnswers, STOCK_TABLES } from './stock-answers.ts';
 
 /** A Kysely instance or a transaction: modules take either, and must use the one they are given. */
 export type Executor = Kysely<Database>;
@@ -29,6 +31,7 @@ interface Parts {
   readonly outbox: OutboxSignal;
   readonly partnerClocks: PartnerClocks;
   readonly seedStock: SeedStock;
+  readonly stock: StockAnswers;
   readonly shared: boolean;
   readonly resetGate: ResetGate;
   readonly webhooks: WebhookHosting;
@@ -45,6 +48,8 @@ export class EngineContext {
   readonly partnerClocks: PartnerClocks;
   /** The initial stock every partner's pools are seeded with, and which seeded pools are known to be spent. */
   readonly seedStock: SeedStock;
+  /** In-stock answers for catalog reads, kept between writes where this process is the only writer. */
+  readonly stock: StockAnswers;
   /**
    * On PostgreSQL several sandbox processes may share the database: state kept in memory for speed on SQLite
    * (idempotency claims, armed faults, clock offsets, rate-limit windows) is kept in the database instead,
@@ -57,7 +62,7 @@ export class EngineContext {
   readonly webhooks: WebhookHosting;
 
   constructor(
-    parts: (Omit<Parts, 'newId' | 'outbox' | 'partnerClocks' | 'shared' | 'resetGate' | 'webhooks'> & { webhooks?: WebhookHosting }) | Parts,
+    parts: (Omit<Parts, 'newId' | 'outbox' | 'partnerClocks' | 'stock' | 'shared' | 'resetGate' | 'webhooks'> & { webhooks?: WebhookHosting }) | Parts,
     /** The time modules read: the sandbox-wide clock unless this context is a partner's. */
     readonly clock: SandboxTime = parts.sandboxClock,
   ) {
@@ -70,6 +75,7 @@ export class EngineContext {
             newId: createIdFactory(),
             outbox: new OutboxSignal(),
             partnerClocks: new PartnerClocks(shared),
+            stock: new StockAnswers(localWriteCount(parts.db, STOCK_TABLES)),
             shared,
             resetGate: new ResetGate(),
             webhooks: parts.webhooks ?? LOCAL_HOSTING,
@@ -81,6 +87,7 @@ export class EngineContext {
       outbox: this.outbox,
       partnerClocks: this.partnerClocks,
       seedStock: this.seedStock,
+      stock: this.stock,
       resetGate: this.resetGate,
       webhooks: this.webhooks,
     } = this.#parts);

@@ -8,7 +8,6 @@ import { formatMinor, numberToMinor } from '../domain/money.ts';
 import { isBulk } from '../domain/order-rules.ts';
 import { findDenomination } from '../domain/pricing.ts';
 import type { ListResult, PageQuery, ProductQuery, S } from '../engine.ts';
-import { renderProduct } from './catalog.ts';
 import type { EngineContext } from './context.ts';
 import { invalid } from './errors.ts';
 import { availableCount, productInStock, productsInStock, type PoolKey } from './inventory.ts';
@@ -25,7 +24,10 @@ const SORT_FIELDS = {
 export function listCategories(ctx: EngineContext, query: PageQuery): ListResult<S['Category']> {
   const { limit, offset } = pageOf(query);
   const all = ctx.catalog.categories;
-  return { items: all.slice(offset, offset + limit), total: all.length };
+  return ctx.catalog.page(`categories ${offset} ${limit}`, Math.min(limit, all.length) + 1, () => ({
+    items: all.slice(offset, offset + limit),
+    total: all.length,
+  }));
 }
 
 export async function listProducts(ctx: EngineContext, partnerId: string, query: ProductQuery): Promise<ListResult<S['Product']>> {
@@ -40,24 +42,39 @@ export async function listProducts(ctx: EngineContext, partnerId: string, query:
 
   const currency = query.currency?.toUpperCase();
   const country = query.country?.toUpperCase();
-  const matching = [...ctx.catalog.all()].filter(
-    (p) => (query.category === undefined || p.category === query.category) && (!currency || p.currency === currency) && (!country || p.country === country),
-  );
-  const sign = direction === 'ASC' ? 1 : -1;
-  matching.sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return (x < y ? -1 : x > y ? 1 : a.id - b.id) * sign;
+  const listingKey = JSON.stringify([query.category ?? null, currency ?? null, country ?? null, sort.field, direction]);
+  const matching = ctx.catalog.listing(listingKey, () => {
+    const selected = [...ctx.catalog.all()].filter(
+      (p) => (query.category === undefined || p.category === query.category) && (!currency || p.currency === currency) && (!country || p.country === country),
+    );
+    const sign = direction === 'ASC' ? 1 : -1;
+    return selected.sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      return (x < y ? -1 : x > y ? 1 : a.id - b.id) * sign;
+    });
   });
   const page = matching.slice(offset, offset + limit);
-  const inStock = await productsInStock(ctx.db, partnerId, page.map((p) => p.id), ctx.clock.today());
-  return { items: page.map((p) => renderProduct(p, inStock.has(p.id) ? 'INSTANT' : 'DELAYED', false)), total: matching.length };
+  const today = ctx.clock.today();
+  const inStock = await ctx.stock.inStock(
+    `${partnerId} ${today}`,
+    page.map((p) => p.id),
+    (ids) => productsInStock(ctx.db, partnerId, ids, today),
+  );
+  const deliveryTimes = page.map((p) => (inStock.has(p.id) ? 'INSTANT' : 'DELAYED'));
+  return ctx.catalog.page(`products ${listingKey} ${offset} ${limit} ${deliveryTimes.map((d) => d[0]).join('')}`, page.length + 1, () => ({
+    items: page.map((p, i) => ctx.catalog.view(p, deliveryTimes[i]!, false)),
+    total: matching.length,
+  }));
 }
 
 export async function getProduct(ctx: EngineContext, partnerId: string, productId: number): Promise<S['Product']> {
   const product = ctx.catalog.get(productId);
-  const inStock = await productInStock(ctx.db, ctx.seedStock, partnerId, product.id, ctx.clock.today());
-  return renderProduct(product, inStock ? 'INSTANT' : 'DELAYED', true);
+  const today = ctx.clock.today();
+  const inStock = await ctx.stock.inStock(`${partnerId} ${today}`, [product.id], async (ids) =>
+    (await productInStock(ctx.db, ctx.seedStock, partnerId, ids[0]!, today)) ? new Set(ids) : new Set<number>(),
+  );
+  return ctx.catalog.view(product, inStock.has(product.id) ? 'INSTANT' : 'DELAYED', true);
 }
 
 /** INSTANT when every unit of a non-bulk order could come from the cache right now. */

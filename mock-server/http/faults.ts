@@ -100,7 +100,8 @@ export function faults(engine: Pick<Engine, 'takeFault'>, doc: OpenApiDocument):
       case 'UNKNOWN_ENUM':
         sendUnvalidated(res, (body) => {
           const plan = responsePlan(operation, res.statusCode);
-          const holder = { body };
+          // A copy: the body may be a frozen view the engine serves again (engine/stable-views.ts).
+          const holder = { body: structuredClone(body) };
           if (plan) replaceFirstEnum(plan, holder, 'body');
           return holder.body;
         });

@@ -11,13 +11,17 @@
  * Query strings are parsed by Express (node:querystring), so `+` is a space as in
  * application/x-www-form-urlencoded (the signature was checked over the query as sent); a literal plus is
  * `%2B`. Responses are checked by hooking `res.json` once the request has passed: earlier rejections and 5xx
- * are not checked; a valid body is then written directly (one string write, without the rest of Express's
+ * are not checked; a valid body is then written directly (one write, without the rest of Express's
  * res.send), and a JSON text already found valid for the same operation and status is not walked again.
+ * A stable view of the engine (engine/stable-views.ts: a catalog product or page, deep-frozen) is serialised
+ * once, its bytes kept beside it, and its body checked once per operation and status (the validator remembers
+ * it by identity); its headers are checked on every response, as every other response's are.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { OpenApiDocument } from '@starship/contract';
 import { createContractValidator, problemText, type ContractProblem, type ContractValidator } from '@starship/contract/validator';
+import { isStableView } from '../engine/stable-views.ts';
 import { internalError, validationFailure } from './api-errors.ts';
 import { contextOf } from './context.ts';
 
@@ -35,6 +39,15 @@ function requestFailure(problems: ContractProblem[]) {
     ? `Content-Type must be ${(mediaType.params.supported as string[]).join(' or ')}.`
     : 'The request does not match the API contract.';
   return validationFailure(message, problems.map(problemText));
+}
+
+/** The JSON bytes of stable views, serialised once each. */
+const stableBytes = new WeakMap<object, Buffer>();
+
+export function jsonBytesOf(view: object): Buffer {
+  let bytes = stableBytes.get(view);
+  if (!bytes) stableBytes.set(view, (bytes = Buffer.from(JSON.stringify(view))));
+  return bytes;
 }
 
 export function openApiValidation({ doc, validateResponses, logger }: OpenApiValidationOptions): RequestHandler {
@@ -65,14 +78,15 @@ function validateJsonResponses(validator: ContractValidator, operationId: string
     res.json = json;
     if (res.headersSent) return res;
     if (res.statusCode >= 500) return json.call(res, body);
-    const text = JSON.stringify(body) as string | undefined;
+    const stable = isStableView(body);
+    const text = stable ? jsonBytesOf(body) : (JSON.stringify(body) as string | undefined);
     const contentType = res.getHeader('content-type');
     const problems = validator.validateResponse(operationId, {
       status: res.statusCode,
       headers: { get: (name) => res.getHeader(name) },
       contentType: typeof contentType === 'string' ? contentType : JSON_CONTENT_TYPE,
       body: text === undefined ? undefined : body,
-      ...(text === undefined ? {} : { bodyText: text }),
+      ...(stable ? { frozenBody: true } : text === undefined ? {} : { bodyText: text as string }),
     });
     if (problems.length > 0) {
       logger.error(
@@ -88,9 +102,9 @@ function validateJsonResponses(validator: ContractValidator, operationId: string
 }
 
 /** What res.json would send for a validated body (`text`, its JSON), in one write. */
-function writeJson(res: Response, text: string | undefined): void {
+function writeJson(res: Response, text: string | Buffer | undefined): void {
   if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', JSON_CONTENT_TYPE);
-  res.setHeader('Content-Length', text === undefined ? 0 : Buffer.byteLength(text));
+  res.setHeader('Content-Length', text === undefined ? 0 : typeof text === 'string' ? Buffer.byteLength(text) : text.length);
   if (text === undefined || res.req.method === 'HEAD') res.end();
   else res.end(text);
 }
