@@ -6,8 +6,10 @@
  * Entries are buffered and written in one transaction per batch (every FLUSH_MS or FLUSH_SIZE entries), in
  * multi-row inserts: a commit, or even a statement, per request was a measurable share of each request.
  * list() flushes first (read-your-writes), and close()/resetSandbox flush too, so a clean close loses
- * nothing. Instances sharing PostgreSQL (ctx.shared) write each entry at once instead: listRequests on one
- * instance must see every instance's requests, and no instance can flush another's buffer.
+ * nothing. Instances sharing PostgreSQL (ctx.shared) write their entries at once instead — the entries of one
+ * turn of the event loop together — since listRequests on one instance must see every instance's requests
+ * and no instance can flush another's buffer. A batch that fits one multi-row INSERT is written by that one
+ * statement, without a transaction around it (on PostgreSQL, three round trips per request became one).
  */
 import { prepare } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
@@ -29,16 +31,20 @@ const CHUNK = 64;
 type Row = Database['request_log'];
 type ChunkValues = Record<`${(typeof ENTRY_COLUMNS)[number]}_${number}`, unknown>;
 
-/** Prepared (db/prepared.ts) per row count: the insert of a full chunk, and of the one-row remainders. */
-function insertRows(count: number) {
+/** Prepared (db/prepared.ts) per row count, 1 to CHUNK, as batches of each size come. */
+const inserts = new Map<number, ReturnType<typeof insertRowsQuery>>();
+function insertRowsQuery(count: number) {
   return prepare<ChunkValues, never>((db, p) =>
     db.insertInto('request_log').values(
       Array.from({ length: count }, (_, i) => Object.fromEntries(ENTRY_COLUMNS.map((column) => [column, p[`${column}_${i}`]])) as unknown as Row),
     ),
   );
 }
-const insertChunk = insertRows(CHUNK);
-const insertOne = insertRows(1);
+function insertRows(count: number) {
+  let query = inserts.get(count);
+  if (!query) inserts.set(count, (query = insertRowsQuery(count)));
+  return query;
+}
 
 function valuesOfRows(rows: readonly Row[]): ChunkValues {
   const values: ChunkValues = {};
@@ -58,6 +64,7 @@ export class RequestLog {
   #writes = 0;
   #batch: Batch | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
   /** The last batch written, so a flush never overtakes an earlier one. */
   #flushing: Promise<void> = Promise.resolve();
 
@@ -75,7 +82,8 @@ export class RequestLog {
       trace_id: entry.trace_id,
       entry_json: JSON.stringify(entry),
     });
-    if (this.ctx.shared || batch.rows.length >= FLUSH_SIZE) void this.flush();
+    if (batch.rows.length >= FLUSH_SIZE) void this.flush();
+    else if (this.ctx.shared) this.#immediate ??= setImmediate(() => void this.flush());
     else this.#timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
     return batch.written;
   }
@@ -87,6 +95,8 @@ export class RequestLog {
   flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearImmediate(this.#immediate);
+    this.#immediate = undefined;
     const batch = this.#batch;
     this.#batch = undefined;
     if (batch) {
@@ -97,11 +107,15 @@ export class RequestLog {
   }
 
   async #write(rows: Database['request_log'][]): Promise<void> {
-    await this.ctx.db.transaction().execute(async (trx) => {
-      let at = 0;
-      for (; at + CHUNK <= rows.length; at += CHUNK) await insertChunk.execute(trx, valuesOfRows(rows.slice(at, at + CHUNK)));
-      for (; at < rows.length; at++) await insertOne.execute(trx, valuesOfRows([rows[at]!]));
-    });
+    if (rows.length <= CHUNK) await insertRows(rows.length).execute(this.ctx.db, valuesOfRows(rows));
+    else {
+      await this.ctx.db.transaction().execute(async (trx) => {
+        for (let at = 0; at < rows.length; at += CHUNK) {
+          const chunk = rows.slice(at, at + CHUNK);
+          await insertRows(chunk.length).execute(trx, valuesOfRows(chunk));
+        }
+      });
+    }
     const before = this.#writes;
     this.#writes += rows.length;
     if (Math.floor(this.#writes / PRUNE_EVERY) > Math.floor(before / PRUNE_EVERY)) await this.prune();
