@@ -51,6 +51,8 @@ export interface SandboxOptions {
   allowWebhookHosts?: readonly string[];
   /** Webhook endpoints per partner (domain/webhook-url-policy.ts's default when absent). */
   maxWebhookEndpoints?: number;
+  /** Products a new database's catalog is seeded with (200 when absent). */
+  catalogSize?: number;
 }
 
 export interface RunningSandbox {
@@ -99,7 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     docsDir,
   } = options;
 
-  const { databaseUrl, poolSize, hosted = false } = options;
+  const { databaseUrl, poolSize, catalogSize, hosted = false } = options;
   if (hosted && options.adminToken === undefined) throw new Error('a hosted sandbox needs its admin token given (--admin-token or STARSHIP_ADMIN_TOKEN): none is printed');
   const env = options.env ?? process.env;
   const practice = options.practice ? { practice: true } : {};
@@ -108,8 +110,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ...(options.allowWebhookHosts ? { allowHosts: options.allowWebhookHosts } : {}),
     ...(options.maxWebhookEndpoints !== undefined ? { maxEndpointsPerPartner: options.maxWebhookEndpoints } : {}),
   });
+  const sized = catalogSize === undefined ? {} : { catalogSize };
   const engine = await openEngine(
-    databaseUrl ? { databaseUrl, env, webhooks, ...(poolSize ? { poolSize } : {}), ...practice } : { file, env, webhooks, ...practice },
+    databaseUrl ? { databaseUrl, env, webhooks, ...sized, ...(poolSize ? { poolSize } : {}), ...practice } : { file, env, webhooks, ...sized, ...practice },
   );
   try {
     const demoPartner = hosted ? undefined : await ensureDemoPartner(engine, databaseUrl ? undefined : file);

@@ -65,6 +65,7 @@ program
     ),
   )
   .addOption(new Option('--max-webhook-endpoints <count>', 'webhook endpoints one partner may register (default 10)').env('STARSHIP_MAX_WEBHOOK_ENDPOINTS'))
+  .option('--catalog-size <n>', 'products a new database\'s catalog is seeded with, 2-100000 (or STARSHIP_CATALOG_SIZE; default 200)')
   .action(run(() => import('./commands/mock.ts'), (m) => m.mockCommand));
 
 program

@@ -15,6 +15,9 @@ import type { DenominationRule } from './pricing.ts';
 
 export const CATALOG_SEED = 20260414;
 export const CATALOG_SIZE = 200;
+/** Bounds of a catalog size asked for (`starship mock --catalog-size`): the two published products at least. */
+export const MIN_CATALOG_SIZE = 2;
+export const MAX_CATALOG_SIZE = 100_000;
 
 export interface CatalogCategory {
   id: number;
@@ -257,27 +260,34 @@ export interface Catalog {
   inventory: InventoryPool[];
 }
 
-/** The whole catalog and its initial stock; the same on every call. */
-export function generateCatalog(): Catalog {
+/**
+ * The whole catalog and its initial stock; the same on every call. `size` products (200 by default): past the
+ * ~300 brand and country pairs, each pair comes again as a further series ("Steam Wallet Code Series 2 -
+ * USD"), so a large catalog (a benchmark's 10,000) stays realistic and deterministic.
+ */
+export function generateCatalog(size = CATALOG_SIZE): Catalog {
   // Generation is synchronous and reseeds first, so sharing the module's instance stays deterministic.
   faker.seed(CATALOG_SEED);
 
-  const candidates = BRANDS.flatMap((b) => b.countries.map((country) => ({ b, country: COUNTRY.get(country)! })));
-  const picked = faker.helpers.shuffle(candidates).slice(0, CATALOG_SIZE - 2);
+  const candidates = BRANDS.flatMap((b) => b.countries.map((country) => ({ b, country: COUNTRY.get(country)!, series: 1 })));
+  const picked = faker.helpers.shuffle(candidates).slice(0, size - 2);
+  for (let series = 2; picked.length < size - 2; series++) {
+    picked.push(...faker.helpers.shuffle(candidates).slice(0, size - 2 - picked.length).map((c) => ({ ...c, series })));
+  }
   // Ids grouped by category, then brand, then country, so neighbouring ids are related products.
-  picked.sort((x, y) => BRANDS.indexOf(x.b) - BRANDS.indexOf(y.b) || x.country.id - y.country.id);
+  picked.sort((x, y) => BRANDS.indexOf(x.b) - BRANDS.indexOf(y.b) || x.country.id - y.country.id || x.series - y.series);
 
   const generated: CatalogProduct[] = [];
   let nextId = 1002;
-  for (const { b, country } of picked) {
+  for (const { b, country, series } of picked) {
     if (nextId === 2001) nextId += 1;
-    generated.push(makeProduct(faker, nextId++, b, country));
+    generated.push(makeProduct(faker, nextId++, b, country, series));
   }
   const products = [AMAZON_US, GOOGLE_PLAY_US, ...generated].sort((a, b) => a.id - b.id);
   return { categories: [...CATEGORIES], products, inventory: inventoryPlan(faker, products) };
 }
 
-function makeProduct(faker: Faker, id: number, b: Brand, country: Country): CatalogProduct {
+function makeProduct(faker: Faker, id: number, b: Brand, country: Country, series: number): CatalogProduct {
   const currency = currencyInfo(country.currency)!;
   const [validity, validityMonths] = b.category === TOPUP ? VALIDITIES[3]! : faker.helpers.arrayElement(VALIDITIES);
   const maxDiscount = b.category === TOPUP ? 3 : 8;
@@ -292,11 +302,11 @@ function makeProduct(faker: Faker, id: number, b: Brand, country: Country): Cata
     // Larger face values sometimes carry a slightly better discount.
     denominations = values.map((v, i) => ({ minMinor: v * 100, maxMinor: v * 100, discountBp: bp + (i >= 2 && faker.datatype.boolean() ? 50 : 0) }));
   }
-  const slug = `${b.brand}-${country.code}`.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const slug = `${b.brand}-${country.code}${series === 1 ? '' : `-series-${series}`}`.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   return {
     id,
     // Euro countries share a currency, so their products also carry the country to stay distinguishable.
-    name: currency.code === 'EUR' ? `${b.label} ${country.code} - EUR` : `${b.label} - ${currency.code}`,
+    name: `${b.label}${series === 1 ? '' : ` Series ${series}`}${currency.code === 'EUR' ? ` ${country.code}` : ''} - ${currency.code}`,
     category: b.category,
     subCategory: b.subCategory,
     country: country.code,

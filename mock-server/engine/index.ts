@@ -55,6 +55,11 @@ export interface EngineOptions {
   practice?: boolean;
   /** Hosted mode's webhook URL guard and the per-partner endpoint cap; local defaults when absent. */
   webhooks?: WebhookHosting;
+  /**
+   * Products a new database's catalog is seeded with (domain/catalog-seed.ts; 200 when absent). A database
+   * seeded with another size refuses to start with it, rather than serving a catalog other than the one asked for.
+   */
+  catalogSize?: number;
 }
 
 /** Seconds advanceClock accepts in one call (one year, as the control API's schema). */
@@ -65,16 +70,21 @@ export async function createEngine(options: EngineOptions): Promise<Engine & { r
   await migrateToLatest(db);
   await db.transaction().execute(async (trx) => {
     await lockForStartup(trx);
-    await seedCatalog(trx);
+    await seedCatalog(trx, () => generateCatalog(options.catalogSize));
   });
   const clock = new VirtualClock(options.realNow);
   await clock.load(db);
+  const catalog = await Catalog.load(db);
+  if (options.catalogSize !== undefined && catalog.size !== options.catalogSize) {
+    throw new Error(`This database's catalog has ${catalog.size} products; a catalog size is chosen when a database is created (use a new database for ${options.catalogSize}).`);
+  }
+  // Every partner's pools are seeded from the catalog's own plan, generated at the catalog's size.
   const ctx = new EngineContext({
     db,
     key: options.encryptionKey,
     sandboxClock: clock,
-    catalog: await Catalog.load(db),
-    seedStock: new SeedStock(generateCatalog().inventory),
+    catalog,
+    seedStock: new SeedStock(generateCatalog(catalog.size).inventory),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   if (ctx.shared) clock.share(db);
@@ -233,6 +243,7 @@ export interface OpenEngineOptions {
   realNow?: () => number;
   practice?: boolean;
   webhooks?: WebhookHosting;
+  catalogSize?: number;
 }
 
 /**
@@ -259,6 +270,7 @@ export async function openEngine(options: OpenEngineOptions = {}) {
       ...(options.realNow ? { realNow: options.realNow } : {}),
       ...(options.practice ? { practice: true } : {}),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+      ...(options.catalogSize !== undefined ? { catalogSize: options.catalogSize } : {}),
     });
   } catch (error) {
     await db.destroy();

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { isPostgresUrl } from '@starship/sandbox/db/postgres';
+import { MAX_CATALOG_SIZE, MIN_CATALOG_SIZE } from '@starship/sandbox/domain/catalog-seed';
 import { startSandbox } from '@starship/sandbox/server';
 import { ensureDocsSite } from '../docs-site.ts';
 
 export const DATABASE_URL_ENV = 'STARSHIP_DATABASE_URL';
+export const CATALOG_SIZE_ENV = 'STARSHIP_CATALOG_SIZE';
 
 export interface MockOptions {
   port: string;
@@ -18,6 +20,18 @@ export interface MockOptions {
   /** Repeated flags, or one comma-separated STARSHIP_ALLOW_WEBHOOK_HOSTS. */
   allowWebhookHost?: string[] | string;
   maxWebhookEndpoints?: string;
+  catalogSize?: string;
+}
+
+/** --catalog-size, or STARSHIP_CATALOG_SIZE when it is not given; undefined for the default catalog. */
+export function catalogSizeOf(options: Pick<MockOptions, 'catalogSize'>, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const given = options.catalogSize ?? (env[CATALOG_SIZE_ENV] || undefined);
+  if (given === undefined) return undefined;
+  const size = Number(given);
+  if (!/^\d+$/.test(given.trim()) || size < MIN_CATALOG_SIZE || size > MAX_CATALOG_SIZE) {
+    throw new Error(`--catalog-size must be an integer from ${MIN_CATALOG_SIZE} to ${MAX_CATALOG_SIZE}, got ${given}`);
+  }
+  return size;
 }
 
 /**
@@ -68,6 +82,7 @@ export async function mockCommand(options: MockOptions, command?: Command, env: 
   const given = (key: string) => command?.getOptionValueSource(key) === 'cli';
   const maxWebhookEndpoints = count(options.maxWebhookEndpoints, '--max-webhook-endpoints');
   const allowWebhookHosts = hostList(options.allowWebhookHost);
+  const catalogSize = catalogSizeOf(options, env);
   const sandbox = await startSandbox({
     port,
     host: options.host,
@@ -79,6 +94,7 @@ export async function mockCommand(options: MockOptions, command?: Command, env: 
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     ...(allowWebhookHosts.length ? { allowWebhookHosts } : {}),
     ...(maxWebhookEndpoints !== undefined ? { maxWebhookEndpoints } : {}),
+    ...(catalogSize === undefined ? {} : { catalogSize }),
   });
   await sandbox.closed;
   return 0;
