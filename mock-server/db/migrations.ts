@@ -377,12 +377,24 @@ const signatureUses: Migration = {
   },
 };
 
+/**
+ * GET /orders filtered by status (and a date range), the way a partner's back office pages through its
+ * orders: partner, status and creation time in one index, so a page and its total count read only the
+ * matching index entries, in order, however many orders the database holds (issue 20's 1M-order curve).
+ */
+const orderListing: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createIndex('orders_partner_status_created_idx').on('orders').columns(['partner_id', 'status', 'created_at', 'id']).execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_webhook_delivery': webhookDelivery,
   '0003_shared_state': sharedState,
   '0004_partner_sandboxes': partnerSandboxes,
   '0005_signature_uses': signatureUses,
+  '0006_order_listing': orderListing,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
