@@ -1,9 +1,10 @@
 /**
  * `npm run bench` (webhooks): the sandbox as a child process (`starship mock` on a temp SQLite file) delivering
  * to a node:http receiver in this process, at 1,000 orders.
- * - live: 1,000 orders placed over HTTP (signed, 32 in flight), receiver up. Delivery lag = arrival time −
- *   the event's created_at (same machine, same clock: the sandbox clock is not advanced before this run);
- *   events/s = events ÷ (last arrival − first event created).
+ * - live: 1,000 orders placed over HTTP (signed), paced at BENCH_WEBHOOK_RATE orders/s (500 by default: the
+ *   issue's target rate; an open loop, each order sent on its schedule whatever the answers before it),
+ *   receiver up. Delivery lag = arrival time − the event's created_at (same machine, same clock: the sandbox
+ *   clock is not advanced before this run); events/s = events ÷ (last arrival − first event created).
  * - backlog: 1,000 more orders while the receiver answers 503, then the clock is advanced past the first retry
  *   and the receiver answers 204: how fast the dispatcher drains a backlog (events ÷ drain time).
  * Writes bench/webhook-results.json.
@@ -13,6 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { signRequest } from '@starship/sdk';
 import { freePort } from '../tools/prism.ts';
 import { repoRoot } from '../tools/repo.ts';
@@ -21,6 +23,7 @@ import { ADMIN_TOKEN, benchControl, benchPartner } from './sandbox-load.ts';
 
 const ORDERS = Number(process.env.BENCH_WEBHOOK_ORDERS ?? 1_000);
 const IN_FLIGHT = 32;
+const RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? 500);
 
 interface Arrival {
   eventId: string;
@@ -87,6 +90,18 @@ async function main() {
       );
       return Date.now() - started;
     };
+    /** ORDERS orders, the i-th sent at i / RATE seconds. */
+    const placePaced = async (prefix: string) => {
+      const started = performance.now();
+      const sent: Promise<void>[] = [];
+      for (let i = 0; i < ORDERS; i++) {
+        const wait = started + (i * 1000) / RATE - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        sent.push(partnerPost('/orders', { product_id: 1001, amount: '25.00', quantity: 1, currency: 'USD' }, `${prefix}-${i}`));
+      }
+      await Promise.all(sent);
+      return performance.now() - started;
+    };
     const waitFor = async (count: number) => {
       const deadline = Date.now() + 120_000;
       while (arrivals.size < count) {
@@ -96,7 +111,7 @@ async function main() {
     };
 
     // live
-    const liveMs = await placeOrders('live');
+    const liveMs = await placePaced('live');
     await waitFor(ORDERS);
     const live = [...arrivals.values()];
     const lags = live.map((a) => a.arrivedAt - a.createdAt).sort((a, b) => a - b);
@@ -119,7 +134,7 @@ async function main() {
     const results = {
       started: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, node: process.version },
-      settings: { orders: ORDERS, orders_in_flight: IN_FLIGHT, event: 'order.delivered', endpoints: 1 },
+      settings: { orders: ORDERS, live_orders_per_second: RATE, backlog_orders_in_flight: IN_FLIGHT, event: 'order.delivered', endpoints: 1 },
       live: {
         orders_placed_per_second: Math.round((ORDERS / liveMs) * 1000),
         events_delivered: live.length,
