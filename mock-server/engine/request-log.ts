@@ -8,8 +8,8 @@
  * list() flushes first (read-your-writes), and close()/resetSandbox flush too, so a clean close loses
  * nothing. Instances sharing PostgreSQL (ctx.shared) write their entries at once instead — the entries of one
  * turn of the event loop together — since listRequests on one instance must see every instance's requests
- * and no instance can flush another's buffer. A batch that fits one multi-row INSERT is written by that one
- * statement, without a transaction around it (on PostgreSQL, three round trips per request became one).
+ * and no instance can flush another's buffer; a batch there that fits one multi-row INSERT is written by that
+ * one statement, without a transaction around it (three round trips per request became one).
  */
 import { prepare } from '../db/prepared.ts';
 import type { Database } from '../db/schema.ts';
@@ -107,7 +107,8 @@ export class RequestLog {
   }
 
   async #write(rows: Database['request_log'][]): Promise<void> {
-    if (rows.length <= CHUNK) await insertRows(rows.length).execute(this.ctx.db, valuesOfRows(rows));
+    // On SQLite a transaction joins the open commit group (sqlite-driver.ts); a lone statement might commit alone.
+    if (this.ctx.shared && rows.length <= CHUNK) await insertRows(rows.length).execute(this.ctx.db, valuesOfRows(rows));
     else {
       await this.ctx.db.transaction().execute(async (trx) => {
         for (let at = 0; at < rows.length; at += CHUNK) {
