@@ -90,7 +90,8 @@ function underTool(cpuProfile: boolean, dir: string, name: string, args: string[
         `${name} under callgrind`,
         'valgrind',
         // V8 writes and patches machine code at run time.
-        ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${path.join(dir, 'callgrind.out')}`, process.execPath, ...args],
+        // One output name per process: callgrind numbers each process's dumps from 1.
+        ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${path.join(dir, `callgrind-${name.replace(/\W+/g, '-')}.out`)}`, process.execPath, ...args],
         /listening/i,
         origin,
         // Start-up (module loading, the spec's validators) runs ~50× slower under valgrind.
@@ -111,7 +112,7 @@ async function count(pid: number, dir: string, origin: string, credentials: Cred
     await send(origin, scenario(credentials), MEASURED);
     const before = new Set(readdirSync(dir));
     execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
-    const dump = readdirSync(dir).find((f) => f.startsWith('callgrind.out') && !before.has(f));
+    const dump = readdirSync(dir).find((f) => f.startsWith('callgrind-') && !before.has(f));
     if (!dump) throw new Error('callgrind wrote no dump');
     const instructions = instructionsIn(path.join(dir, dump));
     measured[name] = { requests: MEASURED, instructions, instructions_per_request: Math.round(instructions / MEASURED) };
