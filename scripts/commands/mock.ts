@@ -25,13 +25,7 @@ export interface MockOptions {
 
 /** --catalog-size, or STARSHIP_CATALOG_SIZE when it is not given; undefined for the default catalog. */
 export function catalogSizeOf(options: Pick<MockOptions, 'catalogSize'>, env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const given = options.catalogSize ?? (env[CATALOG_SIZE_ENV] || undefined);
-  if (given === undefined) return undefined;
-  const size = Number(given);
-  if (!/^\d+$/.test(given.trim()) || size < MIN_CATALOG_SIZE || size > MAX_CATALOG_SIZE) {
-    throw new Error(`--catalog-size must be an integer from ${MIN_CATALOG_SIZE} to ${MAX_CATALOG_SIZE}, got ${given}`);
-  }
-  return size;
+  return wholeNumber(options.catalogSize ?? (env[CATALOG_SIZE_ENV] || undefined), '--catalog-size', MIN_CATALOG_SIZE, MAX_CATALOG_SIZE);
 }
 
 /**
@@ -49,10 +43,14 @@ export function envSwitch(env: NodeJS.ProcessEnv, name: string): boolean | undef
   throw new Error(`${name} must be 1 or 0 (true/false, yes/no, on/off), got ${value}`);
 }
 
-function count(value: string | undefined, name: string): number | undefined {
+/** A numeric option as typed: decimal digits only (no 1e4, no 2.5, no sign), within its bounds. */
+function wholeNumber(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${name} must be a whole number of at least 1, got ${value}`);
-  return Number(value);
+  const number = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
+    throw new Error(max === Number.MAX_SAFE_INTEGER ? `${name} must be a whole number of at least ${min}, got ${value}` : `${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return number;
 }
 
 function hostList(value: string[] | string | undefined): string[] {
@@ -80,7 +78,7 @@ export async function mockCommand(options: MockOptions, command?: Command, env: 
   const port = Number(options.port);
   if (!/^\d+$/.test(options.port) || port > 65535) throw new Error(`--port must be 0-65535, got ${options.port}`);
   const given = (key: string) => command?.getOptionValueSource(key) === 'cli';
-  const maxWebhookEndpoints = count(options.maxWebhookEndpoints, '--max-webhook-endpoints');
+  const maxWebhookEndpoints = wholeNumber(options.maxWebhookEndpoints, '--max-webhook-endpoints', 1);
   const allowWebhookHosts = hostList(options.allowWebhookHost);
   const catalogSize = catalogSizeOf(options, env);
   const sandbox = await startSandbox({
